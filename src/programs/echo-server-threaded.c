@@ -1,0 +1,25 @@
+/* echo-server-threaded.c -- the seed's multi-threaded TCP echo server, with a connection cap. */
+#include "echo_conn.h"
+#include "prog.h"
+
+int main(int argc, char **argv)
+{
+    static const struct prog_info info = {
+        .name = "echo-server-threaded",
+        .summary = "TCP echo server with one thread per client, as the seed's threaded server.",
+        .default_addr = "127.0.0.1:7878",
+        .is_server = 1,
+        .options = PROG_OPT_MAX_CONNS,
+        .extra_help = "  --max-conns N        clients served at once (default 512); more wait\n"
+                      "                       in the listen backlog\n",
+    };
+    struct prog_opts opts;
+    struct echo_conn_style style = {.threaded = 1};
+    int fd;
+
+    prog_parse(&info, argc, argv, &opts, NULL, NULL);
+    style.quiet = opts.quiet;
+    prog_signals_init();
+    fd = prog_tcp_listen(&opts, "Multi-threaded TCP Echo Server listening on");
+    return prog_serve_threaded(fd, opts.max_conns, echo_conn_handle, &style);
+}

@@ -1,0 +1,15 @@
+/* echo_conn.h -- one TCP echo connection, logged the way the seed's serial or threaded server logs. */
+#ifndef WIRECHECK_ECHO_CONN_H
+#define WIRECHECK_ECHO_CONN_H
+
+/* Which of the seed's two echo servers' log lines to print. */
+struct echo_conn_style {
+    int threaded; /* 0: serial server's lines (with "Received N bytes"), 1: threaded server's */
+    int quiet;    /* no per-message lines */
+};
+
+/* Echoes everything read from |fd| back to it until EOF, an error or a stop signal.
+ * |ctx| is a struct echo_conn_style. Does not close |fd|. Matches prog_conn_fn. */
+void echo_conn_handle(int fd, const char *peer, void *ctx);
+
+#endif

@@ -1,0 +1,319 @@
+/* test_e2e_echo.c -- echo-server and echo-server-threaded on loopback: bytes, logs, concurrency. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "e2e_util.h"
+
+static const char *const server_names[] = {"echo-server", "echo-server-threaded"};
+
+/* Sends |len| bytes and checks the same bytes come back, on one connection. */
+static void assert_echo(int fd, const unsigned char *data, size_t len)
+{
+    unsigned char *back = malloc(len + 1);
+    size_t sent = 0, got = 0;
+
+    assert_non_null(back);
+    /* Interleave so a megabyte never fills both socket buffers. */
+    while (sent < len || got < len) {
+        if (sent < len) {
+            size_t chunk = len - sent < 65536 ? len - sent : 65536;
+            assert_int_equal(e2e_send(fd, data + sent, chunk), 0);
+            sent += chunk;
+        }
+        got += e2e_read_exact(fd, back + got, sent - got, 5000);
+        if (got < sent)
+            break;
+    }
+    assert_int_equal(got, len);
+    assert_memory_equal(back, data, len);
+    free(back);
+}
+
+static void test_echoes_every_byte_value_and_sizes(void **state)
+{
+    size_t sizes[] = {1, 256, 512, 513, 65536, 1024 * 1024};
+    size_t s, i, k;
+
+    (void)state;
+    for (s = 0; s < 2; s++) {
+        struct e2e_proc p;
+        int fd;
+
+        assert_int_equal(e2e_start_server(&p, server_names[s], NULL, NULL), 0);
+        fd = e2e_connect(p.addr);
+        assert_true(fd >= 0);
+        for (k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+            unsigned char *data = malloc(sizes[k]);
+
+            assert_non_null(data);
+            for (i = 0; i < sizes[k]; i++)
+                data[i] = (unsigned char)(i * 7 + k); /* NUL, 0x80-0xFF, non-UTF-8 all included */
+            assert_echo(fd, data, sizes[k]);
+            free(data);
+        }
+        close(fd);
+        assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+        e2e_cleanup(&p);
+    }
+}
+
+static void test_half_close_echoes_then_closes(void **state)
+{
+    size_t s;
+
+    (void)state;
+    for (s = 0; s < 2; s++) {
+        struct e2e_proc p;
+        char buf[64];
+        int fd;
+
+        assert_int_equal(e2e_start_server(&p, server_names[s], NULL, NULL), 0);
+        fd = e2e_connect(p.addr);
+        assert_true(fd >= 0);
+        assert_int_equal(e2e_send(fd, "bye\xff", 4), 0);
+        shutdown(fd, SHUT_WR);
+        assert_int_equal(e2e_read_exact(fd, buf, 4, 5000), 4);
+        assert_memory_equal(buf, "bye\xff", 4);
+        assert_true(e2e_expect_eof(fd, 5000));
+        close(fd);
+        assert_int_equal(e2e_stop(&p, SIGINT), 0);
+        e2e_cleanup(&p);
+    }
+}
+
+static void test_serial_log_lines_match_the_seed(void **state)
+{
+    struct e2e_proc p;
+    char local[96], expect[1024];
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    char buf[64];
+    char *log;
+    int fd;
+
+    (void)state;
+    assert_int_equal(e2e_start_server(&p, "echo-server", NULL, NULL), 0);
+    fd = e2e_connect(p.addr);
+    assert_true(fd >= 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &sl), 0);
+    snprintf(local, sizeof(local), "127.0.0.1:%d",
+             ntohs(((struct sockaddr_in *)&ss)->sin_port));
+    assert_int_equal(e2e_send(fd, "Sending a message to myself!\n", 29), 0);
+    assert_int_equal(e2e_read_exact(fd, buf, 29, 5000), 29);
+    close(fd);
+    snprintf(expect, sizeof(expect), "Client %s disconnected.\n", local);
+    assert_true(e2e_wait_for_text(p.out_path, expect, 5000));
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    log = e2e_slurp(p.out_path, NULL);
+    assert_non_null(log);
+    snprintf(expect, sizeof(expect),
+             "TCP Echo Server listening on %s\n"
+             "Handling connection from: %s\n"
+             "Received 29 bytes from %s: Sending a message to myself!\n\n"
+             "Client %s disconnected.\n",
+             p.addr, local, local, local);
+    assert_string_equal(log, expect);
+    free(log);
+    e2e_cleanup(&p);
+}
+
+static void test_reset_mid_message_does_not_hurt_the_next_client(void **state)
+{
+    size_t s;
+
+    (void)state;
+    for (s = 0; s < 2; s++) {
+        struct e2e_proc p;
+        struct linger lg = {.l_onoff = 1, .l_linger = 0};
+        int fd;
+
+        assert_int_equal(e2e_start_server(&p, server_names[s], NULL, NULL), 0);
+        fd = e2e_connect(p.addr);
+        assert_true(fd >= 0);
+        assert_int_equal(e2e_send(fd, "half a mess", 11), 0);
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+        close(fd); /* RST */
+        fd = e2e_connect(p.addr);
+        assert_true(fd >= 0);
+        assert_echo(fd, (const unsigned char *)"still here", 10);
+        close(fd);
+        assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+        e2e_cleanup(&p);
+    }
+}
+
+static void test_serial_server_serves_the_second_client_after_the_first(void **state)
+{
+    struct e2e_proc p;
+    char buf[8];
+    int a, b;
+
+    (void)state;
+    assert_int_equal(e2e_start_server(&p, "echo-server", NULL, NULL), 0);
+    a = e2e_connect(p.addr);
+    b = e2e_connect(p.addr); /* waits in the backlog, as in the seed */
+    assert_true(a >= 0 && b >= 0);
+    assert_int_equal(e2e_send(b, "second", 6), 0);
+    assert_echo(a, (const unsigned char *)"first", 5);
+    close(a);
+    assert_int_equal(e2e_read_exact(b, buf, 6, 5000), 6);
+    assert_memory_equal(buf, "second", 6);
+    close(b);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    e2e_cleanup(&p);
+}
+
+static void test_threaded_serves_interleaved_clients(void **state)
+{
+    struct e2e_proc p;
+    int fds[50];
+    size_t i, round;
+
+    (void)state;
+    assert_int_equal(e2e_start_server(&p, "echo-server-threaded", NULL, NULL), 0);
+    for (i = 0; i < 50; i++) {
+        fds[i] = e2e_connect(p.addr);
+        assert_true(fds[i] >= 0);
+    }
+    for (round = 0; round < 3; round++) {
+        for (i = 0; i < 50; i++) {
+            char msg[32];
+            int n = snprintf(msg, sizeof(msg), "client %zu round %zu", i, round);
+            assert_echo(fds[i], (const unsigned char *)msg, (size_t)n);
+        }
+    }
+    for (i = 0; i < 50; i++)
+        close(fds[i]);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    e2e_cleanup(&p);
+}
+
+static void test_threaded_stalled_client_never_delays_another(void **state)
+{
+    struct e2e_proc p;
+    unsigned char *flood = calloc(1, 4 * 1024 * 1024);
+    int stalled, idle, other;
+    size_t sent = 0;
+
+    (void)state;
+    assert_non_null(flood);
+    assert_int_equal(e2e_start_server(&p, "echo-server-threaded", NULL, NULL), 0);
+    idle = e2e_connect(p.addr); /* connects and sends nothing */
+    stalled = e2e_connect(p.addr);
+    assert_true(idle >= 0 && stalled >= 0);
+    /* Send without ever reading until the server's echo blocks on our full receive buffer. */
+    while (sent < 4 * 1024 * 1024) {
+        ssize_t w = send(stalled, flood + sent, 65536, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (w <= 0) {
+            struct pollfd pf = {.fd = stalled, .events = POLLOUT};
+            if (poll(&pf, 1, 300) <= 0)
+                break; /* both directions are full: the server's thread is stuck writing */
+            continue;
+        }
+        sent += (size_t)w;
+    }
+    other = e2e_connect(p.addr);
+    assert_true(other >= 0);
+    assert_echo(other, (const unsigned char *)"not delayed", 11);
+    close(other);
+    close(stalled);
+    close(idle);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    e2e_cleanup(&p);
+    free(flood);
+}
+
+static void test_threaded_exits_zero_with_open_connections(void **state)
+{
+    struct e2e_proc p;
+    int a, b;
+
+    (void)state;
+    assert_int_equal(e2e_start_server(&p, "echo-server-threaded", NULL, NULL), 0);
+    a = e2e_connect(p.addr);
+    b = e2e_connect(p.addr);
+    assert_echo(a, (const unsigned char *)"x", 1);
+    assert_echo(b, (const unsigned char *)"y", 1);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    assert_true(e2e_expect_eof(a, 5000));
+    close(a);
+    close(b);
+    e2e_cleanup(&p);
+}
+
+static void test_bad_usage_exits_2_and_busy_port_exits_3(void **state)
+{
+    const char *bad_addr[] = {"--listen", "nonsense", NULL};
+    const char *bad_opt[] = {"--frobnicate", NULL};
+    const char *help[] = {"--help", NULL};
+    struct e2e_proc p;
+    char *out = NULL;
+    const char *same[2];
+
+    (void)state;
+    assert_int_equal(e2e_run("echo-server", bad_addr, NULL, 5000, NULL, NULL), 2);
+    assert_int_equal(e2e_run("echo-server", bad_opt, NULL, 5000, NULL, NULL), 2);
+    assert_int_equal(e2e_run("echo-server-threaded", help, NULL, 5000, &out, NULL), 0);
+    assert_non_null(strstr(out, "--max-conns"));
+    free(out);
+    assert_int_equal(e2e_start_server(&p, "echo-server", NULL, NULL), 0);
+    same[0] = "--listen";
+    same[1] = p.addr;
+    {
+        const char *args[] = {same[0], same[1], NULL};
+        assert_int_equal(e2e_run("echo-server-threaded", args, NULL, 5000, NULL, NULL), 3);
+    }
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    e2e_cleanup(&p);
+}
+
+static void test_ipv6_loopback(void **state)
+{
+    struct e2e_proc p;
+    int fd;
+
+    (void)state;
+    if (e2e_start_server(&p, "echo-server-threaded", "[::1]:0", NULL) != 0) {
+        e2e_cleanup(&p);
+        skip(); /* no IPv6 loopback on this machine */
+    }
+    assert_true(strncmp(p.addr, "[::1]:", 6) == 0);
+    fd = e2e_connect(p.addr);
+    assert_true(fd >= 0);
+    assert_echo(fd, (const unsigned char *)"v6", 2);
+    close(fd);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    e2e_cleanup(&p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_echoes_every_byte_value_and_sizes),
+        cmocka_unit_test(test_half_close_echoes_then_closes),
+        cmocka_unit_test(test_serial_log_lines_match_the_seed),
+        cmocka_unit_test(test_reset_mid_message_does_not_hurt_the_next_client),
+        cmocka_unit_test(test_serial_server_serves_the_second_client_after_the_first),
+        cmocka_unit_test(test_threaded_serves_interleaved_clients),
+        cmocka_unit_test(test_threaded_stalled_client_never_delays_another),
+        cmocka_unit_test(test_threaded_exits_zero_with_open_connections),
+        cmocka_unit_test(test_bad_usage_exits_2_and_busy_port_exits_3),
+        cmocka_unit_test(test_ipv6_loopback),
+    };
+
+    signal(SIGPIPE, SIG_IGN);
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
