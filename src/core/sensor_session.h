@@ -21,13 +21,13 @@ enum sensor_event_kind {
  */
 struct sensor_event {
     enum sensor_event_kind kind;
-    const char *text;       /* the line after from_utf8_lossy and trim, for the log */
-    size_t text_len;        /* (for OVERSIZE: empty) */
-    size_t line_len;        /* the line's length in bytes on the wire, without '\n' */
-    const char *reply;      /* bytes to send back, ending in '\n' */
+    const char *text;  /* the line after from_utf8_lossy and trim, for the log */
+    size_t text_len;   /* (for OVERSIZE: empty) */
+    size_t line_len;   /* the line's length in bytes on the wire, without '\n' */
+    const char *reply; /* bytes to send back, ending in '\n' */
     size_t reply_len;
-    const struct sensor_record *record; /* ACK only */
-    const struct sensor_error *error;   /* ERROR only */
+    const struct sensor_record *record; /* ACK only, else NULL */
+    const struct sensor_error *error;   /* ERROR (serde's reason) and OVERSIZE, else NULL */
 };
 
 /* Caller-allocated; fields private. */
@@ -40,7 +40,7 @@ struct sensor_session {
     size_t reply_len;
 };
 
-/* |max_line| 0 means FRAMING_DEFAULT_MAX_LINE. Returns WC_OK. */
+/* |max_line| 0 means FRAMING_DEFAULT_MAX_LINE. Returns WC_OK, or WC_ERR_ARG for a NULL |s|. */
 int sensor_session_init(struct sensor_session *s, size_t max_line);
 
 /* Frees everything the session holds. Safe on a zeroed struct. */
@@ -49,13 +49,16 @@ void sensor_session_cleanup(struct sensor_session *s);
 /*
  * Consumes bytes of |data| until one non-blank line completes, storing the bytes used in
  * *consumed. Returns 1 with *ev filled for that line, WC_NEED_MORE when all input was used
- * without producing an event, or WC_ERR_NOMEM. Call again with the rest of the chunk.
+ * without producing an event, WC_ERR_NOMEM (the line being handled is lost; *consumed counts
+ * it), or WC_ERR_ARG (NULL |s|, |consumed| or |ev|, NULL |data| with |len| > 0).
+ * Call again with the rest of the chunk. Each line is decoded from its raw bytes (without
+ * the '\n'), so events never depend on how the stream was split.
  */
 int sensor_session_feed(struct sensor_session *s, const void *data, size_t len, size_t *consumed,
                         struct sensor_event *ev);
 
 /* End of stream (the client half-closed): the last line without '\n', if it is not blank.
- * Returns 1 with *ev filled, WC_NEED_MORE when nothing is left, or WC_ERR_NOMEM. */
+ * Returns 1 with *ev filled, WC_NEED_MORE when nothing is left, WC_ERR_NOMEM or WC_ERR_ARG. */
 int sensor_session_finish(struct sensor_session *s, struct sensor_event *ev);
 
 #endif

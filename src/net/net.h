@@ -6,7 +6,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-/* Room for any address as Rust prints a SocketAddr ("[ffff:...%eth0]:65535"), with NUL. */
+/* Room for any address as Rust prints a SocketAddr, with NUL: the longest is
+ * "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff%4294967295]:65535" (58 bytes). */
 #define NET_ADDR_TEXT 72
 
 /* A resolved socket address. */
@@ -21,19 +22,30 @@ struct net_addr {
  * expires. Nothing here prints or exits.
  */
 
-/* Parses "HOST:PORT": "127.0.0.1:7878", "[::1]:7878", "localhost:1234" (first result of
- * getaddrinfo, numeric ports only, 0..65535). Returns 0 or -EINVAL / -EAI-style -ENOENT. */
+/*
+ * Parses "HOST:PORT" as Rust's ToSocketAddrs for &str does: first the strict SocketAddr form
+ * ("127.0.0.1:7878", "[::1]:7878", "[fe80::1%2]:80" with a numeric scope id), else split at the
+ * last ':' into a Rust u16 port (decimal, optional '+', 0..65535) and a host given to
+ * getaddrinfo (AI_NUMERICSERV; first IPv4/IPv6 result): "localhost:1234", "::1:80".
+ * Returns 0, -EINVAL when the text or port is malformed (missing port, "[::1]", port 65536),
+ * or -ENOENT when the host does not resolve ("[127.0.0.1]:80", ":80"; -EAGAIN / -ENOMEM for
+ * temporary resolver failures).
+ */
 int net_parse_addr(const char *text, struct net_addr *out);
 
 /* Formats |sa| as Rust's SocketAddr Display does: "127.0.0.1:5000", "[::1]:5000",
- * "[::ffff:127.0.0.1]:5000". Writes a NUL-terminated string; returns its length or -EINVAL. */
+ * "[::ffff:127.0.0.1]:5000", "[fe80::1%3]:80" (scope id as a number), and IPv4-compatible
+ * addresses in plain hex ("[::102:304]:80", not glibc's "::1.2.3.4"). Writes a NUL-terminated
+ * string (empty on failure); returns its length, or -EINVAL for a family other than IPv4/IPv6
+ * or a too-short |len|. */
 int net_addr_format(const struct sockaddr *sa, socklen_t len, char out[NET_ADDR_TEXT]);
 
 /* The local / remote address of |fd| as text (see net_addr_format). Returns length or -errno. */
 int net_local_text(int fd, char out[NET_ADDR_TEXT]);
 int net_peer_text(int fd, char out[NET_ADDR_TEXT]);
 
-/* A listening TCP socket (SO_REUSEADDR, CLOEXEC) bound to |a| with |backlog|. Returns fd. */
+/* A listening TCP socket (SO_REUSEADDR, CLOEXEC) bound to |a| with |backlog|. Returns fd.
+ * IPV6_V6ONLY is left at the system default, as Rust's TcpListener::bind leaves it. */
 int net_tcp_listen(const struct net_addr *a, int backlog);
 
 /* Accepts one connection (CLOEXEC), retrying on EINTR only when |retry_eintr|. Returns fd. */
@@ -46,19 +58,29 @@ int net_tcp_connect(const struct net_addr *a, int timeout_ms);
 /* A UDP socket (CLOEXEC) bound to |a| (port 0: ephemeral). Returns fd. */
 int net_udp_bind(const struct net_addr *a);
 
-/* Sets SO_RCVTIMEO and SO_SNDTIMEO (0: none). Returns 0 or -errno. */
+/* Sets SO_RCVTIMEO and SO_SNDTIMEO in ms (0: none). Returns 0, or -EINVAL / -errno. */
 int net_set_timeouts(int fd, int recv_ms, int send_ms);
 
 /* Sets TCP_NODELAY on |fd|. Returns 0 or -errno. */
 int net_set_nodelay(int fd, int on);
 
 /* Writes all |len| bytes, retrying short writes and EINTR; never raises SIGPIPE
- * (MSG_NOSIGNAL on sockets). Returns 0 or -errno (-ETIMEDOUT when a send timeout hits). */
+ * (MSG_NOSIGNAL on sockets; non-sockets get plain write()). Waits for room on a non-blocking
+ * fd. Returns 0 or -errno (-ETIMEDOUT when a SO_SNDTIMEO send timeout hits; -EPIPE when the
+ * peer is gone). */
 int net_write_all(int fd, const void *buf, size_t len);
 
-/* One read of up to |cap| bytes, waiting at most |timeout_ms| (< 0: forever). Returns the
- * count (0 at EOF), -ETIMEDOUT, or -errno. Retries EINTR. */
+/* One read of up to |cap| (> 0) bytes, waiting at most |timeout_ms| (< 0: forever; signals do
+ * not extend it). Returns the count (0 at EOF), -ETIMEDOUT, or -errno. Retries EINTR. */
 ssize_t net_read_timeout(int fd, void *buf, size_t cap, int timeout_ms);
+
+/* Sends one datagram to |to|, retrying EINTR. Returns the bytes sent or -errno. */
+ssize_t net_udp_send_to(int fd, const void *buf, size_t len, const struct net_addr *to);
+
+/* Receives one datagram within |timeout_ms| (< 0: forever), keeping its first |cap| bytes (the
+ * rest is dropped, as Rust's recv_from does) and its sender in |*from| (may be NULL).
+ * Returns the bytes stored, -ETIMEDOUT, or -errno. Retries EINTR. */
+ssize_t net_udp_recv_from(int fd, void *buf, size_t cap, struct net_addr *from, int timeout_ms);
 
 /* Ignores SIGPIPE for the whole process (programs call it once at start). */
 void net_ignore_sigpipe(void);

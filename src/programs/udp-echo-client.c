@@ -1,11 +1,10 @@
 /* udp-echo-client.c -- the seed's UDP client, plus retries and a check of who answered. */
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <netinet/in.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -70,31 +69,23 @@ static int same_addr(const struct sockaddr_storage *a, socklen_t alen, const str
 static ssize_t await_reply(int fd, const struct net_addr *server, unsigned char *buf,
                            int timeout_ms, char from_text[NET_ADDR_TEXT])
 {
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    int remaining = timeout_ms;
+    struct timespec t0, t1;
+    long elapsed = 0;
 
-    while (remaining > 0) {
-        struct sockaddr_storage from;
-        socklen_t flen = sizeof(from);
-        ssize_t n;
-        int r = poll(&p, 1, remaining > 100 ? 100 : remaining);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (elapsed < timeout_ms) {
+        struct net_addr from;
+        ssize_t n = net_udp_recv_from(fd, buf, UDP_MAX_DATAGRAM, &from, timeout_ms - (int)elapsed);
 
-        remaining -= remaining > 100 ? 100 : remaining;
-        if (r < 0 && errno != EINTR)
-            return -errno;
-        if (r <= 0)
-            continue;
-        n = recvfrom(fd, buf, UDP_MAX_DATAGRAM, MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (net_addr_format((struct sockaddr *)&from, flen, from_text) < 0)
+        if (n < 0)
+            return n;
+        if (net_addr_format((struct sockaddr *)&from.ss, from.len, from_text) < 0)
             snprintf(from_text, NET_ADDR_TEXT, "unknown");
-        if (same_addr(&from, flen, server))
+        if (same_addr(&from.ss, from.len, server))
             return n;
         prog_err("Ignoring a datagram from %s: it is not the server", from_text);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        elapsed = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     }
     return -ETIMEDOUT;
 }
@@ -142,10 +133,10 @@ int main(int argc, char **argv)
     for (attempt = 0; attempt <= c.retries; attempt++) {
         ssize_t n;
 
-        if (sendto(fd, c.message, c.message_len, MSG_NOSIGNAL, (struct sockaddr *)&opts.addr.ss,
-                   opts.addr.len) < 0) {
+        n = net_udp_send_to(fd, c.message, c.message_len, &opts.addr);
+        if (n < 0) {
             prog_err("Error: cannot send to %s: %s", opts.addr_text,
-                     prog_errno_text(errno, ebuf, sizeof(ebuf)));
+                     prog_errno_text((int)n, ebuf, sizeof(ebuf)));
             status = PROG_EXIT_CONNECT;
             break;
         }

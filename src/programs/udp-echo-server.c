@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "net.h"
@@ -48,12 +47,11 @@ int main(int argc, char **argv)
 
         if (w <= 0)
             break;
-        from.len = sizeof(from.ss);
-        n = recvfrom(fd, buf, UDP_MAX_DATAGRAM, MSG_DONTWAIT, (struct sockaddr *)&from.ss, &from.len);
+        n = net_udp_recv_from(fd, buf, UDP_MAX_DATAGRAM, &from, 0);
         if (n < 0) {
             /* ICMP errors from an earlier reply surface here; they concern one client only. */
-            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
-                prog_err("Error receiving: %s", prog_errno_text(errno, ebuf, sizeof(ebuf)));
+            if (n != -ETIMEDOUT && n != -EAGAIN)
+                prog_err("Error receiving: %s", prog_errno_text((int)n, ebuf, sizeof(ebuf)));
             continue;
         }
         if (net_addr_format((struct sockaddr *)&from.ss, from.len, from_text) < 0)
@@ -69,8 +67,9 @@ int main(int argc, char **argv)
             }
             free(msg);
         }
-        if (sendto(fd, buf, (size_t)n, MSG_NOSIGNAL, (struct sockaddr *)&from.ss, from.len) < 0)
-            prog_err("Error sending to %s: %s", from_text, prog_errno_text(errno, ebuf, sizeof(ebuf)));
+        n = net_udp_send_to(fd, buf, (size_t)n, &from);
+        if (n < 0)
+            prog_err("Error sending to %s: %s", from_text, prog_errno_text((int)n, ebuf, sizeof(ebuf)));
     }
     free(buf);
     close(fd);
