@@ -21,6 +21,10 @@
 /* Threads only hold a read buffer; a small stack lets hundreds of connections coexist. */
 #define PROG_THREAD_STACK ((size_t)1024 * 1024)
 
+/* A quiet client prints nothing on stdout; quiet servers still print their listening line.
+ * Set once by prog_parse before any thread exists. */
+static int out_muted;
+
 static void print_help(const struct prog_info *info)
 {
     printf("Usage: %s [OPTIONS]\n%s\n\nOptions:\n", info->name, info->summary);
@@ -30,7 +34,8 @@ static void print_help(const struct prog_info *info)
                info->default_addr);
     else
         printf("  --connect ADDR:PORT  server address (default %s)\n", info->default_addr);
-    printf("  --quiet              no per-message log lines\n");
+    printf(info->is_server ? "  --quiet              no per-message log lines\n"
+                           : "  --quiet              print nothing on stdout (errors still go to stderr)\n");
     if (info->extra_help)
         fputs(info->extra_help, stdout);
     printf("  --help               this text\n"
@@ -158,6 +163,7 @@ void prog_parse(const struct prog_info *info, int argc, char **argv, struct prog
         }
         usage_error(info, "unknown option '%s'", arg);
     }
+    out_muted = opts->quiet && !info->is_server;
     if (net_parse_addr(opts->addr_text, &opts->addr) != 0)
         usage_error(info, "not an address (want HOST:PORT, e.g. 127.0.0.1:7878 or [::1]:7878): '%s'",
                     opts->addr_text);
@@ -180,6 +186,8 @@ void prog_out(const char *fmt, ...)
 {
     va_list ap;
 
+    if (out_muted)
+        return;
     va_start(ap, fmt);
     vline(stdout, fmt, ap);
     va_end(ap);
@@ -196,6 +204,8 @@ void prog_err(const char *fmt, ...)
 
 void prog_out_bytes(const char *prefix, const char *bytes, size_t len, const char *suffix)
 {
+    if (out_muted)
+        return;
     pthread_mutex_lock(&out_lock);
     fputs(prefix, stdout);
     fwrite(bytes, 1, len, stdout);
