@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,7 +226,8 @@ const char *prog_errno_text(int err, char *buf, size_t cap)
 
 /* Self-pipe: the handler may only do async-signal-safe things, so it writes a byte. */
 static int stop_pipe[2] = {-1, -1};
-static volatile sig_atomic_t stop_flag;
+/* Atomic, not just volatile: worker threads read it too. Lock-free, so signal-safe. */
+static atomic_int stop_flag;
 
 static void on_stop_signal(int sig)
 {
@@ -233,7 +235,7 @@ static void on_stop_signal(int sig)
     char b = 's';
 
     (void)sig;
-    stop_flag = 1;
+    atomic_store(&stop_flag, 1);
     if (write(stop_pipe[1], &b, 1) < 0) {
         /* the pipe is full: a byte is already waiting, which is all we need */
     }
@@ -264,7 +266,7 @@ int prog_stop_fd(void)
 
 int prog_stopping(void)
 {
-    return stop_flag != 0;
+    return atomic_load(&stop_flag) != 0;
 }
 
 int prog_wait_readable(int fd)
@@ -278,7 +280,7 @@ int prog_wait_readable(int fd)
                 continue;
             return -errno;
         }
-        if (p[1].revents != 0 || stop_flag)
+        if (p[1].revents != 0 || atomic_load(&stop_flag))
             return 0;
         if (p[0].revents != 0)
             return 1;
