@@ -171,6 +171,12 @@ int e2e_stop(struct e2e_proc *p, int sig)
     kill(p->pid, sig == 0 ? SIGTERM : sig);
     r = wait_status(p->pid, 10000);
     p->pid = -1;
+    if (r != 0 && sig != SIGKILL) {
+        /* A sanitizer report lands in the server's stderr: show it with the failure. */
+        char *err = e2e_slurp(p->err_path, NULL);
+        fprintf(stderr, "server exited with %d; its stderr:\n%s\n", r, err != NULL ? err : "");
+        free(err);
+    }
     return r;
 }
 
