@@ -1,0 +1,366 @@
+/* conn.c -- non-blocking sockets for the runner: deadlines everywhere, reads recorded as they come. */
+#include "conn.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "status.h"
+
+void conn_init(struct conn *c, const char *name, struct transcript *tr, unsigned session)
+{
+    memset(c, 0, sizeof *c);
+    snprintf(c->name, sizeof c->name, "%s", name);
+    c->fd = -1;
+    c->tr = tr;
+    c->session = session;
+    bytes_init(&c->rx, CONN_RX_MAX);
+}
+
+void conn_cleanup(struct conn *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+    bytes_cleanup(&c->rx);
+}
+
+static int remaining(int64_t deadline)
+{
+    int64_t left = deadline - tr_now_ms();
+    if (left <= 0)
+        return 0;
+    return left > 60000 ? 60000 : (int)left;
+}
+
+/* poll() one fd until |events| or the deadline; returns revents, 0 on timeout, -errno. */
+static int wait_fd(int fd, short events, int64_t deadline)
+{
+    for (;;) {
+        struct pollfd p = {.fd = fd, .events = events};
+        int rc = poll(&p, 1, remaining(deadline));
+        if (rc > 0)
+            return p.revents;
+        if (rc == 0) {
+            if (remaining(deadline) == 0)
+                return 0;
+            continue;
+        }
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
+static void forget_fd(struct conn *c)
+{
+    if (c->fd >= 0)
+        close(c->fd);
+    c->fd = -1;
+}
+
+int conn_connect(struct conn *c, const struct net_addr *to, int64_t deadline)
+{
+    forget_fd(c);
+    c->kind = CONN_TCP;
+    int fd = socket(to->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (connect(fd, (const struct sockaddr *)&to->ss, to->len) < 0) {
+        if (errno != EINPROGRESS) {
+            int e = errno;
+            close(fd);
+            return -e;
+        }
+        int rev = wait_fd(fd, POLLOUT, deadline);
+        int err = 0;
+        socklen_t el = sizeof err;
+        if (rev == 0) {
+            close(fd);
+            return -ETIMEDOUT;
+        }
+        if (rev < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) < 0 || err) {
+            int e = rev < 0 ? -rev : err ? err : errno;
+            close(fd);
+            return -e;
+        }
+    }
+    c->fd = fd;
+    net_local_text(fd, c->local);
+    return 0;
+}
+
+int conn_udp(struct conn *c, int family)
+{
+    forget_fd(c);
+    c->kind = CONN_UDP;
+    struct net_addr a;
+    memset(&a, 0, sizeof a);
+    if (family == AF_INET6) {
+        struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&a.ss;
+        s6->sin6_family = AF_INET6;
+        s6->sin6_addr = in6addr_loopback;
+        a.len = sizeof *s6;
+    } else {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&a.ss;
+        s4->sin_family = AF_INET;
+        s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        a.len = sizeof *s4;
+    }
+    int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int big = 1 << 20;
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+    if (bind(fd, (const struct sockaddr *)&a.ss, a.len) < 0) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    c->fd = fd;
+    net_local_text(fd, c->local);
+    return 0;
+}
+
+void conn_adopt(struct conn *c, int fd, enum conn_kind kind)
+{
+    forget_fd(c);
+    c->fd = fd;
+    c->kind = kind;
+    net_local_text(fd, c->local);
+}
+
+int conn_accept(struct conn *c, int listen_fd, int64_t deadline)
+{
+    for (;;) {
+        int rev = wait_fd(listen_fd, POLLIN, deadline);
+        if (rev == 0)
+            return -ETIMEDOUT;
+        if (rev < 0)
+            return rev;
+        int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd >= 0) {
+            int one = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            conn_adopt(c, fd, CONN_TCP);
+            return 0;
+        }
+        if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED)
+            return -errno;
+    }
+}
+
+/* One read into rx; records it. Returns count, 0 at close (c->closed set), -EAGAIN, -errno. */
+static ssize_t read_once(struct conn *c)
+{
+    unsigned char buf[65536];
+    if (c->closed)
+        return 0;
+    size_t room = c->rx.max - c->rx.len;
+    if (room == 0)
+        return -ENOBUFS;
+    ssize_t n = recv(c->fd, buf, room < sizeof buf ? room : sizeof buf, 0);
+    if (n > 0) {
+        tr_bytes(c->tr, c->session, c->name, TR_RECV, c->rx_off + c->rx.len, buf, (size_t)n);
+        if (bytes_append(&c->rx, buf, (size_t)n) < 0)
+            return -ENOMEM;
+        return n;
+    }
+    if (n == 0) {
+        c->closed = CF_CLOSE_FIN;
+        tr_note(c->tr, c->session, c->name, TR_EVENT, "peer closed the connection (FIN)");
+        return 0;
+    }
+    if (errno == EAGAIN || errno == EINTR)
+        return -EAGAIN;
+    if (errno == ECONNRESET) {
+        c->closed = CF_CLOSE_RST;
+        tr_note(c->tr, c->session, c->name, TR_EVENT, "peer reset the connection (RST)");
+        return 0;
+    }
+    c->read_errno = errno;
+    c->closed = CF_CLOSE_RST;
+    tr_note(c->tr, c->session, c->name, TR_EVENT, "read failed: %s", strerror(errno));
+    return 0;
+}
+
+ssize_t conn_fill(struct conn *c, int64_t deadline)
+{
+    if (c->fd < 0)
+        return -EBADF;
+    for (;;) {
+        ssize_t n = read_once(c);
+        if (n != -EAGAIN)
+            return n;
+        int rev = wait_fd(c->fd, POLLIN, deadline);
+        if (rev == 0)
+            return -ETIMEDOUT;
+        if (rev < 0)
+            return rev;
+    }
+}
+
+int conn_send(struct conn *c, const void *p, size_t len, size_t chunk, unsigned delay_ms,
+              int64_t deadline, size_t *sent)
+{
+    const unsigned char *s = p;
+    size_t off = 0;
+    *sent = 0;
+    if (c->fd < 0)
+        return -EBADF;
+    if (chunk == 0 || chunk > len)
+        chunk = len ? len : 1;
+    while (off < len) {
+        size_t piece_end = off + (len - off < chunk ? len - off : chunk);
+        size_t piece_start = off;
+        while (off < piece_end) {
+            short ev = POLLOUT | (c->closed ? 0 : POLLIN);
+            int rev = wait_fd(c->fd, ev, deadline);
+            if (rev == 0)
+                return -ETIMEDOUT;
+            if (rev < 0)
+                return rev;
+            if ((rev & (POLLIN | POLLHUP | POLLERR)) && !c->closed) {
+                ssize_t r = read_once(c);
+                if (r < 0 && r != -EAGAIN)
+                    return (int)r;
+            }
+            if (rev & (POLLOUT | POLLERR | POLLHUP)) {
+                size_t want = piece_end - off;
+                ssize_t w = send(c->fd, s + off, want < 65536 ? want : 65536, MSG_NOSIGNAL);
+                if (w < 0 && errno != EAGAIN && errno != EINTR) {
+                    int e = errno;
+                    if (off > piece_start)
+                        tr_bytes(c->tr, c->session, c->name, TR_SEND, c->tx_off + piece_start,
+                                 s + piece_start, off - piece_start);
+                    c->tx_off += off - piece_start;
+                    *sent = off;
+                    return -e;
+                }
+                if (w > 0)
+                    off += (size_t)w;
+            }
+        }
+        tr_bytes(c->tr, c->session, c->name, TR_SEND, c->tx_off, s + piece_start,
+                 piece_end - piece_start);
+        c->tx_off += piece_end - piece_start;
+        *sent = off;
+        if (off < len && delay_ms) {
+            int64_t until = tr_now_ms() + delay_ms;
+            if (until > deadline)
+                return -ETIMEDOUT;
+            while (!c->closed && tr_now_ms() < until) {
+                int rev = wait_fd(c->fd, POLLIN, until);
+                if (rev <= 0)
+                    break;
+                ssize_t r = read_once(c);
+                if (r < 0 && r != -EAGAIN)
+                    return (int)r;
+            }
+            int64_t left = until - tr_now_ms();
+            if (left > 0) {
+                struct timespec ts = {(time_t)(left / 1000), (long)(left % 1000) * 1000000L};
+                nanosleep(&ts, NULL);
+            }
+        }
+    }
+    return 0;
+}
+
+int conn_sendto(struct conn *c, const void *p, size_t len, const struct net_addr *to)
+{
+    if (c->fd < 0)
+        return -EBADF;
+    ssize_t w = sendto(c->fd, p, len, 0, (const struct sockaddr *)&to->ss, to->len);
+    if (w < 0)
+        return -errno;
+    tr_bytes(c->tr, c->session, c->name, TR_SEND, c->tx_off, p, len);
+    c->tx_off += len;
+    return 0;
+}
+
+ssize_t conn_recv_datagram(struct conn *c, unsigned char *buf, struct net_addr *from,
+                           int64_t deadline)
+{
+    if (c->fd < 0)
+        return -EBADF;
+    for (;;) {
+        from->len = sizeof from->ss;
+        ssize_t n = recvfrom(c->fd, buf, CONN_DGRAM_MAX, MSG_TRUNC,
+                             (struct sockaddr *)&from->ss, &from->len);
+        if (n >= 0) {
+            size_t got = (size_t)n < CONN_DGRAM_MAX ? (size_t)n : CONN_DGRAM_MAX;
+            char who[NET_ADDR_TEXT];
+            if (net_addr_format((const struct sockaddr *)&from->ss, from->len, who) < 0)
+                snprintf(who, sizeof who, "?");
+            tr_note(c->tr, c->session, c->name, TR_EVENT, "datagram of %zd bytes from %s", n,
+                    who);
+            tr_bytes(c->tr, c->session, c->name, TR_RECV, c->rx_off, buf, got);
+            c->rx_off += got;
+            return n;
+        }
+        if (errno != EAGAIN && errno != EINTR) {
+            /* A previous datagram's ICMP port unreachable surfaces here: keep waiting. */
+            if (errno != ECONNREFUSED)
+                return -errno;
+        }
+        int rev = wait_fd(c->fd, POLLIN, deadline);
+        if (rev == 0)
+            return -ETIMEDOUT;
+        if (rev < 0)
+            return rev;
+    }
+}
+
+int conn_shutdown(struct conn *c)
+{
+    if (c->fd < 0)
+        return -EBADF;
+    tr_note(c->tr, c->session, c->name, TR_EVENT, "runner shut down its write half (FIN)");
+    return shutdown(c->fd, SHUT_WR) < 0 ? -errno : 0;
+}
+
+int conn_close(struct conn *c)
+{
+    if (c->fd < 0)
+        return -EBADF;
+    tr_note(c->tr, c->session, c->name, TR_EVENT, "runner closed the connection");
+    forget_fd(c);
+    return 0;
+}
+
+int conn_reset(struct conn *c)
+{
+    if (c->fd < 0)
+        return -EBADF;
+    struct linger lg = {.l_onoff = 1, .l_linger = 0};
+    setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+    tr_note(c->tr, c->session, c->name, TR_EVENT, "runner reset the connection (RST)");
+    forget_fd(c);
+    return 0;
+}
+
+int conn_same_addr(const struct net_addr *a, const struct net_addr *b)
+{
+    if (a->ss.ss_family != b->ss.ss_family)
+        return 0;
+    if (a->ss.ss_family == AF_INET) {
+        const struct sockaddr_in *x = (const struct sockaddr_in *)&a->ss;
+        const struct sockaddr_in *y = (const struct sockaddr_in *)&b->ss;
+        return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+    }
+    if (a->ss.ss_family == AF_INET6) {
+        const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)&a->ss;
+        const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)&b->ss;
+        return x->sin6_port == y->sin6_port &&
+               memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
+    }
+    return 0;
+}

@@ -1,0 +1,343 @@
+/* engine_expect.c -- the steps that check the peer: expect, expect-line, expect-close,
+ * expect-silence, expect-datagram, each reporting expected against actual. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "status.h"
+
+/* Longest line expect-line waits for before calling it a failure. */
+#define ENGINE_MAX_LINE ((size_t)1 << 20)
+
+static const char *close_name(unsigned bits)
+{
+    return bits == CF_CLOSE_FIN ? "FIN" : bits == CF_CLOSE_RST ? "RST" : "FIN or RST";
+}
+
+/* Renders |p| for a detail block: a quoted literal for text, else a hex dump. */
+static void show(struct bytes *d, const char *label, const unsigned char *p, size_t n,
+                 size_t base)
+{
+    bytes_printf(d, "  %s (%zu byte%s):", label, n, n == 1 ? "" : "s");
+    if (n <= 400 && bytes_is_texty(p, n)) {
+        bytes_puts(d, " ");
+        bytes_escape(d, p, n, 400);
+        bytes_puts(d, "\n");
+    } else {
+        bytes_puts(d, "\n");
+        bytes_hexdump(d, p, n, base, 6, "    ");
+    }
+}
+
+/* Expected against received around the first differing byte |at|. */
+static void mismatch_detail(struct session *s, const unsigned char *want, size_t wl,
+                            const unsigned char *got, size_t gl, size_t at, size_t stream_off)
+{
+    struct bytes *d = eng_detail(s);
+    if (d->len)
+        return;
+    bytes_printf(d, "  first difference at byte %zu of the expected %zu (stream offset %zu)\n",
+                 at, wl, stream_off + at);
+    size_t from = at >= 32 ? (at - 32) & ~(size_t)15 : 0;
+    size_t wend = wl - from > 96 ? from + 96 : wl;
+    size_t gend = gl - from > 96 ? from + 96 : gl;
+    show(d, from ? "expected, from there" : "expected", want + from, wend - from,
+         stream_off + from);
+    show(d, from ? "received, from there" : "received", got + from, gend - from,
+         stream_off + from);
+}
+
+/* How a wait that did not complete ends the step: non-strict if the case allows it. */
+static int unmet(struct session *s, const struct cf_step *st, struct conn *c, int timed_out,
+                 size_t got, size_t want)
+{
+    unsigned happened = timed_out ? CF_CLOSE_TIMEOUT : c->closed;
+    const char *what = timed_out ? "nothing more arrived in time"
+                                 : c->closed == CF_CLOSE_FIN ? "the peer closed (FIN)"
+                                                             : "the peer reset (RST)";
+    if (st->nonstrict & happened) {
+        eng_fail(s, st, OUT_NONSTRICT, "%s instead (allowed, not preferred)", what);
+        return -1;
+    }
+    if (got && c->rx.len)
+        show(eng_detail(s), "received so far", c->rx.data, c->rx.len, c->rx_off);
+    eng_fail(s, st, timed_out ? OUT_TIMEOUT : OUT_FAIL, "%s after %zu of %zu expected bytes",
+             what, got, want);
+    return -1;
+}
+
+static int expect_bytes(struct session *s, const struct cf_step *st, struct conn *c)
+{
+    struct bytes tmp;
+    bytes_init(&tmp, 0);
+    const unsigned char *want;
+    size_t wl;
+    if (eng_data(s, st, &tmp, &want, &wl) < 0) {
+        bytes_cleanup(&tmp);
+        eng_fail(s, st, OUT_FAIL, "out of memory");
+        return -1;
+    }
+    int64_t deadline = eng_step_deadline(s, st);
+    int rc = 0;
+    size_t checked = 0; /* rx[0..checked) already matches: compare only new bytes */
+    for (;;) {
+        size_t have = c->rx.len < wl ? c->rx.len : wl;
+        if (have > checked && memcmp(c->rx.data + checked, want + checked, have - checked)) {
+            size_t at = checked;
+            while (c->rx.data[at] == want[at])
+                at++;
+            mismatch_detail(s, want, wl, c->rx.data, c->rx.len, at, c->rx_off);
+            eng_fail(s, st, OUT_FAIL, "byte %zu differs: expected 0x%02x, received 0x%02x",
+                     at, (unsigned)want[at], (unsigned)c->rx.data[at]);
+            rc = -1;
+            break;
+        }
+        checked = have;
+        if (c->rx.len >= wl) {
+            bytes_consume(&c->rx, wl);
+            c->rx_off += wl;
+            break;
+        }
+        if (c->closed) {
+            rc = unmet(s, st, c, 0, c->rx.len, wl);
+            break;
+        }
+        ssize_t n = conn_fill(c, deadline);
+        if (n == -ETIMEDOUT) {
+            rc = unmet(s, st, c, 1, c->rx.len, wl);
+            break;
+        }
+        if (n < 0) {
+            eng_fail(s, st, OUT_FAIL, "read failed: %s", strerror((int)-n));
+            rc = -1;
+            break;
+        }
+    }
+    bytes_cleanup(&tmp);
+    return rc;
+}
+
+static int expect_line(struct session *s, const struct cf_step *st, struct conn *c)
+{
+    regex_t re;
+    if (st->regex && eng_regex(s, st->regex, &re) < 0) {
+        eng_fail(s, st, OUT_FAIL, "the regex does not compile once filled in");
+        return -1;
+    }
+    int64_t deadline = eng_step_deadline(s, st);
+    int rc = -1;
+    for (;;) {
+        const unsigned char *nl = c->rx.len ? memchr(c->rx.data, '\n', c->rx.len) : NULL;
+        if (nl) {
+            size_t len = (size_t)(nl - c->rx.data);
+            if (eng_line_matches(st, &re, c->rx.data, len)) {
+                bytes_consume(&c->rx, len + 1);
+                c->rx_off += len + 1;
+                rc = 0;
+                break;
+            }
+            struct bytes *d = eng_detail(s);
+            if (d->len == 0) {
+                if (st->regex) {
+                    bytes_printf(d, "  expected a line matching /%s/\n", st->regex);
+                } else {
+                    show(d, "expected line", st->data.bytes, st->data.len, 0);
+                }
+                show(d, "received line", c->rx.data, len, c->rx_off);
+            }
+            eng_fail(s, st, OUT_FAIL, "the line received does not %s",
+                     st->regex ? "match the regex" : "equal the expected line");
+            break;
+        }
+        if (c->rx.len > ENGINE_MAX_LINE) {
+            eng_fail(s, st, OUT_FAIL, "no newline in the first %zu bytes", ENGINE_MAX_LINE);
+            break;
+        }
+        if (c->closed) {
+            unmet(s, st, c, 0, c->rx.len, c->rx.len + 1);
+            break;
+        }
+        ssize_t n = conn_fill(c, deadline);
+        if (n == -ETIMEDOUT) {
+            unmet(s, st, c, 1, c->rx.len, c->rx.len + 1);
+            break;
+        }
+        if (n < 0) {
+            eng_fail(s, st, OUT_FAIL, "read failed: %s", strerror((int)-n));
+            break;
+        }
+    }
+    if (st->regex)
+        regfree(&re);
+    return rc;
+}
+
+static int expect_close(struct session *s, const struct cf_step *st, struct conn *c)
+{
+    int64_t deadline = eng_step_deadline(s, st);
+    for (;;) {
+        if (c->rx.len) {
+            show(eng_detail(s), "unread bytes", c->rx.data, c->rx.len, c->rx_off);
+            eng_fail(s, st, OUT_FAIL, "expected the connection to close (%s), but %zu more "
+                     "byte%s arrived", close_name(st->close_ok), c->rx.len,
+                     c->rx.len == 1 ? "" : "s");
+            return -1;
+        }
+        if (c->closed) {
+            if (c->closed & st->close_ok)
+                return 0;
+            if (c->closed & st->nonstrict) {
+                eng_fail(s, st, OUT_NONSTRICT, "closed with %s, %s preferred",
+                         close_name(c->closed), close_name(st->close_ok));
+                return -1;
+            }
+            eng_fail(s, st, OUT_FAIL, "the connection closed with %s, expected %s",
+                     close_name(c->closed), close_name(st->close_ok));
+            return -1;
+        }
+        ssize_t n = conn_fill(c, deadline);
+        if (n == -ETIMEDOUT) {
+            if (st->nonstrict & CF_CLOSE_TIMEOUT) {
+                eng_fail(s, st, OUT_NONSTRICT, "still open after the timeout (allowed, a "
+                         "close is preferred)");
+                return -1;
+            }
+            eng_fail(s, st, OUT_TIMEOUT, "the connection was still open after the timeout "
+                     "(expected %s)", close_name(st->close_ok));
+            return -1;
+        }
+        if (n < 0) {
+            eng_fail(s, st, OUT_FAIL, "read failed: %s", strerror((int)-n));
+            return -1;
+        }
+    }
+}
+
+static int expect_silence(struct session *s, const struct cf_step *st, struct conn *c)
+{
+    int64_t start = tr_now_ms();
+    int64_t until = start + (int64_t)(st->ms * s->e->env->scale);
+    if (until > s->e->deadline)
+        until = s->e->deadline;
+    if (c->kind == CONN_UDP) {
+        unsigned char *buf = malloc(CONN_DGRAM_MAX);
+        struct net_addr from;
+        ssize_t n = buf ? conn_recv_datagram(c, buf, &from, until) : -ENOMEM;
+        if (n >= 0)
+            show(eng_detail(s), "datagram", buf, (size_t)n < CONN_DGRAM_MAX ? (size_t)n : 0,
+                 0);
+        free(buf);
+        if (n == -ETIMEDOUT)
+            return 0;
+        eng_fail(s, st, OUT_FAIL, n >= 0 ? "expected no datagram for %u ms, one came after "
+                 "%lld ms" : "expected no datagram for %u ms: receive failed after %lld ms",
+                 st->ms, (long long)(tr_now_ms() - start));
+        return -1;
+    }
+    if (!c->rx.len && !c->closed) {
+        ssize_t n = conn_fill(c, until);
+        if (n == -ETIMEDOUT)
+            return 0;
+    }
+    if (c->rx.len) {
+        show(eng_detail(s), "received", c->rx.data, c->rx.len, c->rx_off);
+        eng_fail(s, st, OUT_FAIL, "expected silence for %u ms, received %zu bytes", st->ms,
+                 c->rx.len);
+    } else {
+        eng_fail(s, st, OUT_FAIL, "expected silence for %u ms, the peer %s after %lld ms",
+                 st->ms, c->closed == CF_CLOSE_FIN ? "closed (FIN)" : "reset (RST)",
+                 (long long)(tr_now_ms() - start));
+    }
+    return -1;
+}
+
+static int expect_datagram(struct session *s, const struct cf_step *st, struct conn *c)
+{
+    const struct engine_env *env = s->e->env;
+    struct bytes tmp;
+    bytes_init(&tmp, 0);
+    const unsigned char *want;
+    size_t wl;
+    unsigned char *buf = malloc(CONN_DGRAM_MAX);
+    int rc = -1;
+    if (!buf || eng_data(s, st, &tmp, &want, &wl) < 0) {
+        eng_fail(s, st, OUT_FAIL, "out of memory");
+        goto out;
+    }
+    struct net_addr from;
+    ssize_t n = conn_recv_datagram(c, buf, &from, eng_step_deadline(s, st));
+    if (n == -ETIMEDOUT) {
+        if (st->nonstrict & CF_CLOSE_TIMEOUT)
+            eng_fail(s, st, OUT_NONSTRICT, "no datagram in time (allowed, not preferred)");
+        else
+            eng_fail(s, st, OUT_TIMEOUT, "no datagram arrived in time (expected %zu bytes)",
+                     wl);
+        goto out;
+    }
+    if (n < 0) {
+        eng_fail(s, st, OUT_FAIL, "receive failed: %s", strerror((int)-n));
+        goto out;
+    }
+    size_t got = (size_t)n < CONN_DGRAM_MAX ? (size_t)n : CONN_DGRAM_MAX;
+    if (c == eng_conn(s, NULL, "server") && env->client_role) {
+        c->peer = from;
+        c->have_peer = 1;
+    }
+    if (!env->client_role && !st->from_any && !conn_same_addr(&from, &env->target)) {
+        char a[NET_ADDR_TEXT], b[NET_ADDR_TEXT];
+        net_addr_format((const struct sockaddr *)&from.ss, from.len, a);
+        net_addr_format((const struct sockaddr *)&env->target.ss, env->target.len, b);
+        eng_fail(s, st, OUT_FAIL, "the reply came from %s, not from the server's address %s",
+                 a, b);
+        goto out;
+    }
+    if (got != wl || (wl && memcmp(buf, want, wl) != 0)) {
+        size_t at = 0;
+        while (at < got && at < wl && buf[at] == want[at])
+            at++;
+        mismatch_detail(s, want, wl, buf, got, at, 0);
+        if (got != wl)
+            eng_fail(s, st, OUT_FAIL, "datagram of %zu bytes, expected %zu", got, wl);
+        else
+            eng_fail(s, st, OUT_FAIL, "datagram byte %zu differs: expected 0x%02x, received "
+                     "0x%02x", at, (unsigned)want[at], (unsigned)buf[at]);
+        goto out;
+    }
+    rc = 0;
+out:
+    free(buf);
+    bytes_cleanup(&tmp);
+    return rc;
+}
+
+int eng_step_expect(struct session *s, const struct cf_step *st)
+{
+    struct conn *c = eng_conn(s, st, st->name);
+    if (!c)
+        return -1;
+    if (c->fd < 0) {
+        eng_fail(s, st, OUT_FAIL, "'%s' was already closed by the runner", c->name);
+        return -1;
+    }
+    switch (st->op) {
+    case CF_EXPECT:
+        return c->kind == CONN_UDP ? expect_datagram(s, st, c) : expect_bytes(s, st, c);
+    case CF_EXPECT_DATAGRAM:
+        if (c->kind != CONN_UDP) {
+            eng_fail(s, st, OUT_FAIL, "'%s' is not a UDP socket", c->name);
+            return -1;
+        }
+        return expect_datagram(s, st, c);
+    case CF_EXPECT_LINE:
+        return expect_line(s, st, c);
+    case CF_EXPECT_CLOSE:
+        return expect_close(s, st, c);
+    case CF_EXPECT_SILENCE:
+        return expect_silence(s, st, c);
+    default:
+        eng_fail(s, st, OUT_FAIL, "step not supported here");
+        return -1;
+    }
+}

@@ -1,0 +1,209 @@
+/* report_text.c -- the human report: a line per case, transcripts, summaries; shared helpers. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+int report_sanitize(struct bytes *out, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '\\')
+            rc = bytes_puts(out, "\\\\");
+        else if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t')
+            rc = bytes_append(out, &c, 1);
+        else
+            rc = bytes_printf(out, "\\x%02x", (unsigned)c);
+    }
+    return rc;
+}
+
+int report_wants_transcript(const struct case_result *r, const struct report_opts *ro)
+{
+    if (ro->transcript == TRANSCRIPT_NEVER || r->outcome == OUT_SKIP ||
+        r->outcome == OUT_UNSUPPORTED)
+        return 0;
+    return ro->transcript == TRANSCRIPT_ALWAYS || r->outcome != OUT_PASS || r->unexpected_pass ||
+           r->liveness[0];
+}
+
+const char *report_label(const struct case_result *r)
+{
+    if (r->unexpected_pass)
+        return "XPASS";
+    if (r->known && outcome_is_failure(r->outcome))
+        return "KNOWN";
+    switch (r->outcome) {
+    case OUT_PASS: return "PASS";
+    case OUT_NONSTRICT: return "NONSTRICT";
+    case OUT_FLAKY: return "FLAKY";
+    case OUT_SKIP: return "SKIP";
+    case OUT_UNSUPPORTED: return "UNSUPP";
+    case OUT_FAIL: return "FAIL";
+    case OUT_TIMEOUT: return "TIMEOUT";
+    case OUT_CRASH: return "CRASH";
+    }
+    return "?";
+}
+
+/* Appends |text| with |indent| before every line. */
+static int indented(struct bytes *out, const char *text, size_t n, const char *indent)
+{
+    int rc = 0;
+    size_t i = 0;
+    while (rc == 0 && i < n) {
+        const char *nl = memchr(text + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - text) : n;
+        rc = bytes_printf(out, "%s%.*s\n", indent, (int)(e - i), text + i);
+        i = nl ? e + 1 : n;
+    }
+    return rc;
+}
+
+static int tail_block(struct bytes *out, const char *title, const char *tail, const char *indent)
+{
+    if (!tail || !*tail)
+        return 0;
+    struct bytes s;
+    bytes_init(&s, 0);
+    int rc = report_sanitize(&s, tail, strlen(tail));
+    if (rc == 0)
+        rc = bytes_printf(out, "%s%s:\n", indent, title);
+    char ind[64];
+    snprintf(ind, sizeof ind, "%s  | ", indent);
+    if (rc == 0)
+        rc = indented(out, bytes_str(&s), s.len, ind);
+    bytes_cleanup(&s);
+    return rc;
+}
+
+int report_details(struct bytes *out, const struct case_result *r, int transcript,
+                   const char *indent)
+{
+    int rc = 0;
+    char ind[64];
+    snprintf(ind, sizeof ind, "%s  ", indent);
+    if (r->r.detail.len)
+        rc = indented(out, bytes_str(&r->r.detail), r->r.detail.len, indent);
+    if (rc == 0 && r->liveness[0] && !strstr(r->r.reason, r->liveness))
+        rc = bytes_printf(out, "%sliveness: %s\n", indent, r->liveness);
+    if (rc == 0 && transcript) {
+        rc = bytes_printf(out, "%stranscript (> sent, < received, * event, ! failure):\n",
+                          indent);
+        if (rc == 0)
+            rc = tr_render((struct transcript *)&r->r.tr, out, ind);
+    }
+    if (rc == 0 && transcript && r->c) {
+        rc = tail_block(out, "program stdout during the case", r->out_tail, indent);
+        if (rc == 0)
+            rc = tail_block(out, "program stderr during the case (tail)", r->err_tail, indent);
+    }
+    return rc;
+}
+
+static const char *color_of(const struct case_result *r, int on)
+{
+    if (!on)
+        return "";
+    if (r->unexpected_pass || (outcome_is_failure(r->outcome) && !r->known))
+        return "\033[1;31m";
+    if (r->outcome == OUT_PASS)
+        return "\033[32m";
+    return "\033[33m";
+}
+
+void report_text_case(FILE *f, const struct run *run, size_t i, const struct report_opts *ro)
+{
+    const struct case_result *r = &run->res[i];
+    const struct cf_case *c = r->c;
+    const char *col = color_of(r, ro->color), *reset = ro->color ? "\033[0m" : "";
+    fprintf(f, "%s%-9s%s %-20s %-6s %-8s %s (%.1f ms%s)\n", col, report_label(r), reset, c->id,
+            cf_level_name(c->level), c->requirement, c->title, r->ms,
+            r->attempts > 1 ? ", retried" : "");
+    if (r->outcome != OUT_PASS || r->unexpected_pass || r->liveness[0])
+        fprintf(f, "          %s\n", r->r.reason[0] ? r->r.reason : "(no reason recorded)");
+    if (r->known)
+        fprintf(f, "          baseline: %s%s\n", r->known,
+                r->unexpected_pass ? " -- but it passed: update the baseline" : "");
+    if (r->outcome != OUT_PASS || ro->transcript == TRANSCRIPT_ALWAYS || r->liveness[0]) {
+        struct bytes b;
+        bytes_init(&b, 0);
+        if (report_details(&b, r, report_wants_transcript(r, ro), "          ") == 0)
+            fputs(bytes_str(&b), f);
+        bytes_cleanup(&b);
+    }
+}
+
+void report_text_summary(FILE *f, const struct run *run, const struct report_opts *ro)
+{
+    unsigned per[3][OUT_COUNT];
+    memset(per, 0, sizeof per);
+    unsigned known = 0, xpass = 0, failed = 0, total = 0;
+    for (size_t i = 0; i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        total++;
+        per[r->c->level][r->outcome]++;
+        known += r->known && outcome_is_failure(r->outcome);
+        xpass += (unsigned)r->unexpected_pass;
+        failed += outcome_is_failure(r->outcome) && !r->known;
+    }
+    fprintf(f, "\nsuite %s against %s: %u case%s in %.2f s\n", run->s->name, run->target_desc,
+            total, total == 1 ? "" : "s", run->wall_ms / 1000.0);
+    for (int l = CF_LEVEL_CORE; l <= CF_LEVEL_STRESS; l++) {
+        unsigned sum = 0;
+        for (int o = 0; o < OUT_COUNT; o++)
+            sum += per[l][o];
+        if (!sum)
+            continue;
+        fprintf(f, "  %-7s", cf_level_name((enum cf_level)l));
+        const char *sep = "";
+        for (int o = 0; o < OUT_COUNT; o++) {
+            if (per[l][o]) {
+                fprintf(f, "%s%u %s", sep, per[l][o], outcome_name((enum outcome)o));
+                sep = ", ";
+            }
+        }
+        fputc('\n', f);
+    }
+    /* Per requirement, in the order the cases cite them. */
+    fprintf(f, "  by requirement:\n");
+    for (size_t i = 0; i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        int first = 1;
+        for (size_t k = 0; k < i && first; k++)
+            first = !(run->res[k].selected &&
+                      strcmp(run->res[k].c->requirement, r->c->requirement) == 0);
+        if (!first)
+            continue;
+        unsigned n = 0, bad = 0;
+        struct bytes ids;
+        bytes_init(&ids, 4096);
+        for (size_t k = i; k < run->n; k++) {
+            const struct case_result *q = &run->res[k];
+            if (!q->selected || strcmp(q->c->requirement, r->c->requirement) != 0)
+                continue;
+            n++;
+            if (outcome_is_failure(q->outcome) || q->unexpected_pass) {
+                bad++;
+                bytes_printf(&ids, " %s", q->c->id);
+            }
+        }
+        const struct spec_req *req = run->spec ? spec_find(run->spec, r->c->requirement) : NULL;
+        fprintf(f, "    %-8s %-6s %-4s %u/%u%s%s%s\n", r->c->requirement,
+                req ? req->strength : "", bad ? "FAIL" : "ok", n - bad, n,
+                bad ? " (failing:" : "", bytes_str(&ids), bad ? ")" : "");
+        bytes_cleanup(&ids);
+    }
+    int code = run_exit_code(run);
+    const char *col = ro->color ? (code ? "\033[1;31m" : "\033[1;32m") : "";
+    fprintf(f, "%sresult: %s%s (%u failing, %u known failure%s, %u unexpected pass%s)\n", col,
+            code ? "FAIL" : "PASS", ro->color ? "\033[0m" : "", failed, known,
+            known == 1 ? "" : "s", xpass, xpass == 1 ? "" : "es");
+}

@@ -1,0 +1,427 @@
+/* run.c -- runs a suite: selection, worker threads with their own targets, liveness checks,
+ * crash attribution, retries and the baseline, results delivered in suite order. */
+#include "run.h"
+
+#include <fnmatch.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "target.h"
+
+/* A step's default timeout and a case's, before --timeout-scale. */
+#define RUN_STEP_TIMEOUT_MS 1500
+#define RUN_CASE_TIMEOUT_MS 10000
+/* Bytes of the program's output kept per case for the report. */
+#define RUN_TAIL 2000
+
+struct worker {
+    struct run *run;
+    struct shared *sh;
+    struct target t;
+    pthread_t th;
+};
+
+struct shared {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;         /* next result index to hand out */
+    int placeholders;
+    int stop;            /* the target could not be started: give up */
+};
+
+static int has_keyword(const struct cf_case *c, const char *k)
+{
+    size_t kl = strlen(k);
+    for (const char *p = c->keywords; (p = strstr(p, k)) != NULL; p += kl) {
+        int start = p == c->keywords || p[-1] == ' ';
+        int end = p[kl] == 0 || p[kl] == ' ';
+        if (start && end)
+            return 1;
+    }
+    return 0;
+}
+
+static void select_cases(struct run *run)
+{
+    const struct run_opts *o = run->o;
+    for (size_t i = 0; i < run->n; i++) {
+        struct case_result *r = &run->res[i];
+        const struct cf_case *c = r->c;
+        r->selected = (o->levels & (1u << c->level)) &&
+                      (!o->case_glob || fnmatch(o->case_glob, c->id, 0) == 0) &&
+                      (!o->keyword || has_keyword(c, o->keyword));
+        if (!r->selected)
+            continue;
+        run->n_selected++;
+        struct idlist_entry *d = o->disabled ? idlist_find(o->disabled, c->id) : NULL;
+        if (d && !o->run_disabled) {
+            r->outcome = OUT_SKIP;
+            r->done = 1;
+            engine_result_set(&r->r, OUT_SKIP, 0, "listed in DISABLED: %s",
+                              *d->reason ? d->reason : "(no reason given)");
+        } else if (!run->s->client_role && c->requires_exec && !o->exec) {
+            r->outcome = OUT_UNSUPPORTED;
+            r->done = 1;
+            engine_result_set(&r->r, OUT_UNSUPPORTED, 0, "checks the server's output: needs "
+                              "--exec, not --connect");
+        }
+        struct idlist_entry *b = o->baseline ? idlist_find(o->baseline, c->id) : NULL;
+        if (b)
+            r->known = *b->reason ? b->reason : "(no reason given)";
+    }
+}
+
+static char *tail_of(struct proc *p, enum proc_stream s, size_t from)
+{
+    struct bytes b;
+    bytes_init(&b, 0);
+    proc_output(p, s, from, &b);
+    if (b.len > RUN_TAIL)
+        bytes_consume(&b, b.len - RUN_TAIL);
+    char *t = b.len ? bytes_take(&b) : NULL;
+    bytes_cleanup(&b);
+    return t;
+}
+
+static unsigned case_timeout(const struct run *run, const struct cf_case *c)
+{
+    return (unsigned)((c->timeout_ms ? c->timeout_ms : RUN_CASE_TIMEOUT_MS) * run->o->scale);
+}
+
+/* After a hostile case: does the target still answer the suite's known-good exchange? */
+static void check_liveness(struct worker *w, const struct engine_env *env,
+                           struct case_result *r)
+{
+    const struct cf_case *probe = w->run->s->def;
+    if (probe->n_steps == 0)
+        return;
+    struct engine_result pr;
+    engine_result_init(&pr, 50);
+    engine_run(env, probe->steps, probe->n_steps, (unsigned)(3000 * w->run->o->scale), &pr);
+    if (pr.outcome != OUT_PASS) {
+        snprintf(r->liveness, sizeof r->liveness, "after this hostile case the target no "
+                 "longer answers a known-good exchange: %.400s", pr.reason);
+        tr_note(&r->r.tr, 0, "", TR_ERROR, "liveness check failed: %s", pr.reason);
+        if (!outcome_is_failure(r->r.outcome)) {
+            r->r.outcome = OUT_PASS;
+            engine_result_set(&r->r, OUT_FAIL, 0, "liveness: %s", r->liveness);
+        }
+        target_stop(&w->t); /* the next case gets a fresh instance */
+    } else {
+        tr_note(&r->r.tr, 0, "", TR_EVENT, "liveness check passed");
+    }
+    engine_result_cleanup(&pr);
+}
+
+static void attempt_server(struct worker *w, struct case_result *r)
+{
+    struct run *run = w->run;
+    const struct cf_case *c = r->c;
+    char err[1024];
+    unsigned before = w->t.starts;
+    if (target_ensure(&w->t, err, sizeof err) < 0) {
+        engine_result_set(&r->r, OUT_FAIL, 0, "the target could not be (re)started: %s", err);
+        if (w->t.starts == 0 || !w->t.exec) {
+            pthread_mutex_lock(&w->sh->mu);
+            if (!run->fatal) {
+                run->fatal = RUN_EXIT_TARGET;
+                snprintf(run->fatal_msg, sizeof run->fatal_msg, "%s", err);
+            }
+            w->sh->stop = 1;
+            pthread_mutex_unlock(&w->sh->mu);
+        }
+        return;
+    }
+    if (w->t.starts > before && before > 0)
+        tr_note(&r->r.tr, 0, "", TR_EVENT, "target restarted (start #%u) on %s", w->t.starts,
+                w->t.addr_text);
+    struct engine_env env;
+    memset(&env, 0, sizeof env);
+    env.udp = run->s->udp;
+    env.target = w->t.addr;
+    env.listen_fd = -1;
+    env.proc = w->t.proc;
+    env.step_timeout_ms = (unsigned)(RUN_STEP_TIMEOUT_MS * run->o->scale);
+    env.scale = run->o->scale;
+    if (env.proc) {
+        env.out_mark[0] = proc_output_len(env.proc, PROC_STDOUT);
+        env.out_mark[1] = proc_output_len(env.proc, PROC_STDERR);
+    }
+    engine_run(&env, c->steps, c->n_steps, case_timeout(run, c), &r->r);
+    /* A server that crashed closes its sockets before it can be reaped: give a failing
+     * case's target a moment to finish dying, so the crash is reported as one. */
+    if (env.proc && r->r.outcome != OUT_PASS)
+        proc_wait(env.proc, 100);
+    if (env.proc && !proc_running(env.proc)) {
+        char how[64], prev[sizeof r->r.reason];
+        proc_describe_end(env.proc, how, sizeof how);
+        snprintf(prev, sizeof prev, "%s", r->r.reason);
+        r->r.outcome = OUT_CRASH;
+        snprintf(r->r.reason, sizeof r->r.reason, "server %s during %s%s%.400s", how, c->id,
+                 *prev ? "; " : "", prev);
+        tr_note(&r->r.tr, 0, "", TR_ERROR, "the server %s", how);
+    } else if (c->hostile) {
+        check_liveness(w, &env, r);
+    }
+    if (env.proc) {
+        r->out_tail = tail_of(env.proc, PROC_STDOUT, env.out_mark[0]);
+        r->err_tail = tail_of(env.proc, PROC_STDERR, env.out_mark[1]);
+    }
+}
+
+static void attempt_client(struct worker *w, struct case_result *r)
+{
+    struct run *run = w->run;
+    const struct cf_case *c = r->c;
+    char err[1024];
+    struct client_run cr;
+    int rc = target_client_start(run->s, run->o->exec, w->sh->placeholders, run->o->listen,
+                                 c->listen, &cr, err, sizeof err);
+    if (rc < 0) {
+        engine_result_set(&r->r, OUT_FAIL, 0, "%s", err);
+        if (rc == -2) {
+            pthread_mutex_lock(&w->sh->mu);
+            run->fatal = RUN_EXIT_TARGET;
+            snprintf(run->fatal_msg, sizeof run->fatal_msg, "%s", err);
+            w->sh->stop = 1;
+            pthread_mutex_unlock(&w->sh->mu);
+        }
+        target_client_finish(&cr);
+        return;
+    }
+    char addr[NET_ADDR_TEXT];
+    net_addr_format((const struct sockaddr *)&cr.addr.ss, cr.addr.len, addr);
+    tr_note(&r->r.tr, 0, "", TR_EVENT, "client started (pid %d), told to use %s%s",
+            (int)proc_pid(cr.proc), addr, c->listen ? "" : " where nothing listens");
+    struct engine_env env;
+    memset(&env, 0, sizeof env);
+    env.client_role = 1;
+    env.udp = run->s->udp;
+    env.target = cr.addr;
+    env.listen_fd = cr.listen_fd;
+    env.proc = cr.proc;
+    env.step_timeout_ms = (unsigned)(RUN_STEP_TIMEOUT_MS * run->o->scale);
+    env.scale = run->o->scale;
+    engine_run(&env, c->steps, c->n_steps, case_timeout(run, c), &r->r);
+    if (proc_running(cr.proc)) {
+        tr_note(&r->r.tr, 0, "", TR_EVENT, "the client was still running: stopped it");
+        proc_stop(cr.proc, 100);
+    } else if (proc_status(cr.proc) > 255 && r->r.outcome != OUT_CRASH) {
+        char how[64];
+        proc_describe_end(cr.proc, how, sizeof how);
+        r->r.outcome = OUT_PASS;
+        engine_result_set(&r->r, OUT_CRASH, 0, "client %s during %s", how, c->id);
+    }
+    r->out_tail = tail_of(cr.proc, PROC_STDOUT, 0);
+    r->err_tail = tail_of(cr.proc, PROC_STDERR, 0);
+    target_client_finish(&cr);
+}
+
+static void attempt(struct worker *w, struct case_result *r)
+{
+    int64_t t0 = tr_now_us();
+    r->r.tr.t0_us = t0; /* the timeline starts with the attempt */
+    if (w->run->s->client_role)
+        attempt_client(w, r);
+    else
+        attempt_server(w, r);
+    r->ms = (double)(tr_now_us() - t0) / 1000.0;
+}
+
+static int stopping(struct shared *sh)
+{
+    pthread_mutex_lock(&sh->mu);
+    int stop = sh->stop;
+    pthread_mutex_unlock(&sh->mu);
+    return stop;
+}
+
+/* The first attempt is the one reported; a later pass only relabels it flaky. */
+static void run_one(struct worker *w, struct case_result *r)
+{
+    struct run *run = w->run;
+    attempt(w, r);
+    r->attempts = 1;
+    r->outcome = r->r.outcome;
+    for (unsigned a = 0; a < run->o->retries && outcome_is_failure(r->outcome); a++) {
+        if (stopping(w->sh))
+            break;
+        struct case_result again;
+        memset(&again, 0, sizeof again);
+        again.c = r->c;
+        engine_result_init(&again.r, 0);
+        attempt(w, &again);
+        r->attempts++;
+        if (!outcome_is_failure(again.r.outcome))
+            r->outcome = OUT_FLAKY;
+        engine_result_cleanup(&again.r);
+        free(again.out_tail);
+        free(again.err_tail);
+        if (r->outcome == OUT_FLAKY)
+            break;
+    }
+    if (r->known && !outcome_is_failure(r->outcome) && r->outcome != OUT_FLAKY &&
+        r->outcome != OUT_SKIP && r->outcome != OUT_UNSUPPORTED)
+        r->unexpected_pass = 1;
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct run *run = w->run;
+    for (;;) {
+        pthread_mutex_lock(&w->sh->mu);
+        size_t i = w->sh->next;
+        while (i < run->n && (!run->res[i].selected || run->res[i].done))
+            i++;
+        w->sh->next = i + 1;
+        int stop = w->sh->stop;
+        pthread_mutex_unlock(&w->sh->mu);
+        if (i >= run->n)
+            break;
+        struct case_result *r = &run->res[i];
+        if (stop) {
+            engine_result_set(&r->r, OUT_FAIL, 0, "not run: the target could not be started");
+            r->outcome = OUT_FAIL;
+        } else {
+            run_one(w, r);
+        }
+        pthread_mutex_lock(&w->sh->mu);
+        r->done = 1;
+        pthread_cond_broadcast(&w->sh->cv);
+        pthread_mutex_unlock(&w->sh->mu);
+    }
+    target_stop(&w->t);
+    return NULL;
+}
+
+int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
+              const struct spec *spec, void (*on_done)(struct run *, size_t, void *),
+              void *ctx, char *err, size_t errlen)
+{
+    memset(run, 0, sizeof *run);
+    run->o = o;
+    run->s = s;
+    run->spec = spec;
+    run->n = s->n_cases;
+    run->res = calloc(run->n ? run->n : 1, sizeof *run->res);
+    if (!run->res) {
+        snprintf(err, errlen, "out of memory");
+        return RUN_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < run->n; i++) {
+        run->res[i].c = s->cases[i];
+        engine_result_init(&run->res[i].r, 0);
+    }
+    struct shared sh;
+    memset(&sh, 0, sizeof sh);
+    if (o->exec) {
+        char **argv;
+        if (proc_split(o->exec, NULL, &argv, &sh.placeholders, err, errlen) < 0)
+            return RUN_EXIT_USAGE;
+        proc_argv_free(argv);
+    }
+    if (s->client_role && !o->exec) {
+        snprintf(err, errlen, "suite %s tests a client: give the client's command with --exec",
+                 s->name);
+        return RUN_EXIT_USAGE;
+    }
+    if (!s->client_role && o->listen) {
+        snprintf(err, errlen, "--listen is for client suites; suite %s tests a server (give "
+                 "its address in --exec, e.g. '--listen {addr}' inside the quotes)", s->name);
+        return RUN_EXIT_USAGE;
+    }
+    if (s->client_role && o->connect) {
+        snprintf(err, errlen, "--connect is for server suites; suite %s tests a client",
+                 s->name);
+        return RUN_EXIT_USAGE;
+    }
+    if (!s->client_role && !o->exec == !o->connect) {
+        snprintf(err, errlen, "suite %s tests a server: give exactly one of --exec and "
+                 "--connect", s->name);
+        return RUN_EXIT_USAGE;
+    }
+    select_cases(run);
+    unsigned workers = o->jobs ? o->jobs : 1;
+    /* One shared instance (fixed port or --connect) runs its cases one at a time. */
+    if (!sh.placeholders || (!s->client_role && !o->exec))
+        workers = 1;
+    if (workers > run->n_selected)
+        workers = run->n_selected ? (unsigned)run->n_selected : 1;
+    if (s->client_role)
+        snprintf(run->target_desc, sizeof run->target_desc, "client: %s", o->exec);
+    else
+        snprintf(run->target_desc, sizeof run->target_desc, "server: %s", o->exec ? o->exec
+                                                                               : o->connect);
+    struct worker *w = calloc(workers, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        return RUN_EXIT_USAGE;
+    }
+    pthread_mutex_init(&sh.mu, NULL);
+    pthread_cond_init(&sh.cv, NULL);
+    int64_t t0 = tr_now_us();
+    int rc = 0;
+    unsigned started = 0;
+    for (; started < workers; started++) {
+        w[started].run = run;
+        w[started].sh = &sh;
+        if (target_init(&w[started].t, s, o->exec, sh.placeholders, o->connect, o->scale, err,
+                        errlen) < 0) {
+            rc = RUN_EXIT_USAGE;
+            break;
+        }
+        if (pthread_create(&w[started].th, NULL, worker_main, &w[started]) != 0) {
+            snprintf(err, errlen, "cannot start worker threads");
+            rc = RUN_EXIT_USAGE;
+            break;
+        }
+    }
+    if (rc)
+        sh.stop = 1;
+    /* Deliver results in suite order as they complete. */
+    for (size_t i = 0; started && i < run->n; i++) {
+        if (!run->res[i].selected)
+            continue;
+        pthread_mutex_lock(&sh.mu);
+        while (!run->res[i].done)
+            pthread_cond_wait(&sh.cv, &sh.mu);
+        pthread_mutex_unlock(&sh.mu);
+        if (on_done)
+            on_done(run, i, ctx);
+    }
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(w[k].th, NULL);
+    run->wall_ms = (double)(tr_now_us() - t0) / 1000.0;
+    free(w);
+    pthread_cond_destroy(&sh.cv);
+    pthread_mutex_destroy(&sh.mu);
+    return rc;
+}
+
+int run_exit_code(const struct run *run)
+{
+    if (run->fatal)
+        return run->fatal;
+    for (size_t i = 0; i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        if (r->unexpected_pass || (outcome_is_failure(r->outcome) && !r->known))
+            return RUN_EXIT_FAIL;
+    }
+    return RUN_EXIT_PASS;
+}
+
+void run_cleanup(struct run *run)
+{
+    for (size_t i = 0; i < run->n; i++) {
+        engine_result_cleanup(&run->res[i].r);
+        free(run->res[i].out_tail);
+        free(run->res[i].err_tail);
+    }
+    free(run->res);
+    run->res = NULL;
+}

@@ -1,0 +1,311 @@
+/* target.c -- starts, probes and restarts servers under test; sets up client-suite cases. */
+#include "target.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bytes.h"
+#include "transcript.h"
+
+/* How long a started server gets to become ready, before --timeout-scale. */
+#define TARGET_READY_MS 5000
+
+static void loopback(struct net_addr *a, unsigned port)
+{
+    memset(a, 0, sizeof *a);
+    struct sockaddr_in *s4 = (struct sockaddr_in *)&a->ss;
+    s4->sin_family = AF_INET;
+    s4->sin_port = htons((uint16_t)port);
+    s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a->len = sizeof *s4;
+}
+
+static int port_of(const struct net_addr *a)
+{
+    if (a->ss.ss_family == AF_INET6)
+        return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
+    return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
+}
+
+/* A bound (and for TCP listening) socket on |a|; port 0 picks one. Returns fd or -errno. */
+static int bind_at(struct net_addr *a, int udp, int do_listen)
+{
+    int fd = socket(a->ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
+                                         SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -errno;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
+        (do_listen && !udp && listen(fd, 256) < 0)) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
+    a->len = sizeof a->ss;
+    getsockname(fd, (struct sockaddr *)&a->ss, &a->len);
+    return fd;
+}
+
+/* The lowest port the kernel hands out for connect() and bind(0). */
+static unsigned ephemeral_low(void)
+{
+    unsigned low = 32768;
+    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
+    if (f) {
+        char line[64];
+        if (fgets(line, sizeof line, f)) {
+            char *end;
+            unsigned long v = strtoul(line, &end, 10);
+            if (end != line && v > 2048 && v <= 65535)
+                low = (unsigned)v;
+        }
+        fclose(f);
+    }
+    return low;
+}
+
+int target_free_port(int udp, unsigned *port)
+{
+    /* A port below the ephemeral range: no outgoing connection (ours or another test's)
+     * can take it between this check and the server's bind. */
+    static _Atomic unsigned counter;
+    unsigned low = ephemeral_low();
+    unsigned base = low > 12000 ? 10000 : 1024;
+    unsigned span = low - base;
+    unsigned seed = (unsigned)getpid() * 2654435761u + (unsigned)tr_now_us();
+    for (unsigned tries = 0; tries < 200; tries++) {
+        unsigned p = base + (seed + 7919u * counter++) % span;
+        struct net_addr a;
+        loopback(&a, p);
+        int fd = bind_at(&a, udp, 0);
+        if (fd >= 0) {
+            close(fd);
+            *port = p;
+            return 0;
+        }
+    }
+    return -EADDRINUSE;
+}
+
+int target_init(struct target *t, const struct suite *s, const char *exec, int placeholders,
+                const char *connect, double scale, char *err, size_t errlen)
+{
+    memset(t, 0, sizeof *t);
+    t->s = s;
+    t->exec = exec;
+    t->placeholders = placeholders;
+    t->scale = scale;
+    if (connect) {
+        if (net_parse_addr(connect, &t->addr) < 0) {
+            snprintf(err, errlen, "--connect %s: not HOST:PORT", connect);
+            return -1;
+        }
+    } else {
+        loopback(&t->addr, s->def->port);
+    }
+    net_addr_format((const struct sockaddr *)&t->addr.ss, t->addr.len, t->addr_text);
+    return 0;
+}
+
+int target_alive(struct target *t)
+{
+    return !t->exec || (t->proc && proc_running(t->proc));
+}
+
+void target_stop(struct target *t)
+{
+    proc_free(t->proc);
+    t->proc = NULL;
+}
+
+/* One readiness attempt: TCP connects, or UDP gets any datagram back for a probe. */
+static int ready_once(const struct target *t)
+{
+    int udp = t->s->udp;
+    int fd = socket(t->addr.ss.ss_family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
+                                              SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return 0;
+    int ok = 0;
+    if (udp) {
+        static const char probe[] = "wirecheck readiness probe\n";
+        if (sendto(fd, probe, sizeof probe - 1, 0, (const struct sockaddr *)&t->addr.ss,
+                   t->addr.len) >= 0) {
+            struct pollfd p = {.fd = fd, .events = POLLIN};
+            char buf[512];
+            ok = poll(&p, 1, 100) == 1 && recv(fd, buf, sizeof buf, 0) >= 0;
+        }
+    } else {
+        int rc = connect(fd, (const struct sockaddr *)&t->addr.ss, t->addr.len);
+        if (rc < 0 && errno == EINPROGRESS) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            int err = 0;
+            socklen_t el = sizeof err;
+            ok = poll(&p, 1, 100) == 1 &&
+                 getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) == 0 && err == 0;
+        } else {
+            ok = rc == 0;
+        }
+    }
+    close(fd);
+    return ok;
+}
+
+static void stderr_tail(struct proc *p, char *out, size_t len)
+{
+    struct bytes b;
+    bytes_init(&b, 0);
+    proc_output(p, PROC_STDERR, 0, &b);
+    size_t from = b.len > 300 ? b.len - 300 : 0;
+    snprintf(out, len, "%s", b.len ? (const char *)b.data + from : "(nothing)");
+    bytes_cleanup(&b);
+}
+
+static int start_instance(struct target *t, char *err, size_t errlen)
+{
+    char port[16], host[64] = "127.0.0.1";
+    unsigned p = (unsigned)port_of(&t->addr);
+    if (t->placeholders) {
+        int e = target_free_port(t->s->udp, &p);
+        if (e < 0) {
+            snprintf(err, errlen, "no free port: %s", strerror(-e));
+            return -1;
+        }
+        loopback(&t->addr, p);
+        net_addr_format((const struct sockaddr *)&t->addr.ss, t->addr.len, t->addr_text);
+    } else {
+        /* A fixed port already taken means another server would answer in its place. */
+        struct net_addr probe = t->addr;
+        int fd = bind_at(&probe, t->s->udp, 1);
+        if (fd < 0) {
+            snprintf(err, errlen, "%s is already in use (another server running?): %s",
+                     t->addr_text, strerror(-fd));
+            return -1;
+        }
+        close(fd);
+    }
+    snprintf(port, sizeof port, "%u", p);
+    struct proc_subst sub = {host, port, t->addr_text};
+    char **argv;
+    int ph;
+    if (proc_split(t->exec, &sub, &argv, &ph, err, errlen) < 0)
+        return -1;
+    int rc = proc_start(argv, &t->proc, err, errlen);
+    proc_argv_free(argv);
+    if (rc < 0)
+        return -1;
+    t->starts++;
+    int64_t deadline = tr_now_ms() + (int64_t)(TARGET_READY_MS * t->scale);
+    while (tr_now_ms() < deadline) {
+        if (!proc_running(t->proc)) {
+            char how[64], tail[400];
+            proc_describe_end(t->proc, how, sizeof how);
+            stderr_tail(t->proc, tail, sizeof tail);
+            snprintf(err, errlen, "the server %s while starting; its stderr: %s", how, tail);
+            target_stop(t);
+            return -1;
+        }
+        if (ready_once(t))
+            return 0;
+        struct timespec ts = {0, 5 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    char tail[400];
+    stderr_tail(t->proc, tail, sizeof tail);
+    snprintf(err, errlen, "the server was not ready on %s within %d ms (%s); its stderr: %s",
+             t->addr_text, (int)(TARGET_READY_MS * t->scale),
+             t->s->udp ? "no answer to a UDP probe" : "no TCP accept", tail);
+    target_stop(t);
+    return -1;
+}
+
+int target_ensure(struct target *t, char *err, size_t errlen)
+{
+    if (!t->exec) {
+        if (t->reached)
+            return 0;
+        int64_t deadline = tr_now_ms() + (int64_t)(2000 * t->scale);
+        while (tr_now_ms() < deadline) {
+            if (ready_once(t)) {
+                t->reached = 1;
+                return 0;
+            }
+            struct timespec ts = {0, 20 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+        snprintf(err, errlen, "nothing answers at %s (%s)", t->addr_text,
+                 t->s->udp ? "no reply to a UDP probe" : "TCP connect failed");
+        return -1;
+    }
+    if (t->proc && proc_running(t->proc))
+        return 0;
+    target_stop(t);
+    return start_instance(t, err, errlen);
+}
+
+int target_client_start(const struct suite *s, const char *exec, int placeholders,
+                        const char *listen_at, int listen, struct client_run *cr, char *err,
+                        size_t errlen)
+{
+    memset(cr, 0, sizeof *cr);
+    cr->listen_fd = -1;
+    if (listen_at) {
+        if (net_parse_addr(listen_at, &cr->addr) < 0) {
+            snprintf(err, errlen, "--listen %s: not HOST:PORT", listen_at);
+            return -1;
+        }
+    } else {
+        loopback(&cr->addr, placeholders ? 0 : s->def->port);
+    }
+    if (listen) {
+        cr->listen_fd = bind_at(&cr->addr, s->udp, 1);
+        if (cr->listen_fd < 0) {
+            char a[NET_ADDR_TEXT];
+            net_addr_format((const struct sockaddr *)&cr->addr.ss, cr->addr.len, a);
+            snprintf(err, errlen, "cannot listen on %s: %s", a, strerror(-cr->listen_fd));
+            return -1;
+        }
+        if (s->udp) {
+            int big = 1 << 20;
+            setsockopt(cr->listen_fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+        }
+    } else if (port_of(&cr->addr) == 0) {
+        unsigned p;
+        int e = target_free_port(s->udp, &p);
+        if (e < 0) {
+            snprintf(err, errlen, "no free port: %s", strerror(-e));
+            return -1;
+        }
+        loopback(&cr->addr, p);
+    }
+    char host[64], port[16], addr[NET_ADDR_TEXT];
+    net_addr_format((const struct sockaddr *)&cr->addr.ss, cr->addr.len, addr);
+    snprintf(port, sizeof port, "%d", port_of(&cr->addr));
+    snprintf(host, sizeof host, "%s", cr->addr.ss.ss_family == AF_INET6 ? "::1" : "127.0.0.1");
+    struct proc_subst sub = {host, port, addr};
+    char **argv;
+    int ph;
+    if (proc_split(exec, &sub, &argv, &ph, err, errlen) < 0)
+        return -1;
+    int rc = proc_start(argv, &cr->proc, err, errlen);
+    proc_argv_free(argv);
+    return rc < 0 ? -2 : 0;
+}
+
+void target_client_finish(struct client_run *cr)
+{
+    proc_free(cr->proc);
+    cr->proc = NULL;
+    if (cr->listen_fd >= 0)
+        close(cr->listen_fd);
+    cr->listen_fd = -1;
+}

@@ -1,0 +1,74 @@
+# ctests of the runner: case files and SPEC.md agree; every suite passes against the reference
+# programs at every level; the seed's programs pass every core case (their known robust
+# failures are the baselines); shell-level checks of the command line.
+set(_wc_scale 2)
+if(WIRECHECK_SANITIZE)
+  set(_wc_scale 4)
+endif()
+
+add_test(NAME runner.lint COMMAND wirecheck lint)
+set_tests_properties(runner.lint PROPERTIES LABELS "runner;selftest" TIMEOUT 60)
+
+# The reference programs, each on ports of its own ({addr}), so the tests run in parallel.
+set(_wc_reference
+    "tcp-echo           echo-server           --listen"
+    "tcp-echo-threaded  echo-server-threaded  --listen"
+    "udp-echo           udp-echo-server       --listen"
+    "sensor             sensor-server         --listen"
+    "tcp-echo-client    echo-client           --connect"
+    "udp-echo-client    udp-echo-client       --connect"
+    "sensor-client      sensor-client         --connect")
+foreach(spec IN LISTS _wc_reference)
+  string(REGEX REPLACE " +" ";" spec "${spec}")
+  list(GET spec 0 suite)
+  list(GET spec 1 prog)
+  list(GET spec 2 flag)
+  if(NOT TARGET ${prog})
+    continue()
+  endif()
+  set(cmd "$<TARGET_FILE:${prog}> ${flag} {addr}")
+  if(flag STREQUAL "--connect")
+    # Short client timeouts, so the "server never replies" cases end quickly.
+    if(prog STREQUAL "udp-echo-client")
+      string(APPEND cmd " --timeout 300 --retries 2")
+    else()
+      string(APPEND cmd " --timeout 300")
+    endif()
+  endif()
+  add_test(NAME runner.reference.${suite}
+           COMMAND wirecheck run ${suite} --exec "${cmd}" --level all -j 2
+                   --timeout-scale ${_wc_scale} --color never)
+  set_tests_properties(runner.reference.${suite} PROPERTIES
+      LABELS "runner;selftest" TIMEOUT 180)
+endforeach()
+
+# The seed's programs (hard-coded ports: never two at once), when they are built.
+set(_wc_seed
+    "tcp-echo           echo_server_serial    -"
+    "tcp-echo-threaded  echo_server_threaded  -"
+    "tcp-echo-threaded  echo_server_serial    seed-tcp-echo-threaded-serial.txt"
+    "udp-echo           udp_server            seed-udp-echo.txt"
+    "sensor             json_server           seed-sensor.txt"
+    "tcp-echo-client    tcp_client            seed-tcp-echo-client.txt"
+    "udp-echo-client    udp_client            seed-udp-echo-client.txt"
+    "sensor-client      json_client           seed-sensor-client.txt")
+foreach(spec IN LISTS _wc_seed)
+  string(REGEX REPLACE " +" ";" spec "${spec}")
+  list(GET spec 0 suite)
+  list(GET spec 1 prog)
+  list(GET spec 2 baseline)
+  set(name runner.seed.${suite}.${prog})
+  add_test(NAME ${name}
+           COMMAND sh ${PROJECT_SOURCE_DIR}/tests/e2e_runner/seed.sh $<TARGET_FILE:wirecheck>
+                   ${suite} ${prog} ${baseline} ${_wc_scale})
+  set_tests_properties(${name} PROPERTIES LABELS "runner;selftest;seed" TIMEOUT 300
+      SKIP_RETURN_CODE 77 RESOURCE_LOCK seed_ports)
+endforeach()
+
+# The command line: exit codes, malformed case files, reports, no process left behind.
+if(TARGET echo-server)
+  add_test(NAME runner.cli
+           COMMAND sh ${PROJECT_SOURCE_DIR}/tests/e2e_runner/cli.sh $<TARGET_FILE:wirecheck>
+                   $<TARGET_FILE:echo-server> ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(runner.cli PROPERTIES LABELS "runner;selftest" TIMEOUT 120)
+endif()

@@ -1,0 +1,89 @@
+#!/bin/sh
+# cli.sh -- end-to-end checks of the wirecheck command line: exit codes, case-file errors,
+# report formats, deterministic order under -j, baselines, and no process left behind.
+# usage: cli.sh WIRECHECK ECHO-SERVER CONFORMANCE-DIR
+set -u
+W=$1 ECHO=$2 CONF=$3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() { # check NAME CONDITION-EXIT-STATUS
+    if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi
+}
+exec_cmd="$ECHO --listen {addr}"
+
+"$W" --help >"$tmp/out" 2>&1; rc=$?
+grep -q "exit codes" "$tmp/out"; check "--help documents the exit codes" $((rc + $?))
+
+"$W" run >/dev/null 2>&1; check "run without a suite exits 2" $(($? != 2))
+"$W" run no-such-suite --connect 127.0.0.1:1 >/dev/null 2>&1
+check "unknown suite exits 2" $(($? != 2))
+"$W" run tcp-echo --connect 127.0.0.1:1 --case tcp-echo.001 >/dev/null 2>&1
+check "unreachable --connect exits 3" $(($? != 3))
+"$W" run tcp-echo --exec "$tmp/no-such-program {addr}" >"$tmp/out" 2>&1; rc=$?
+grep -q "cannot run" "$tmp/out"; check "an --exec that cannot run exits 3" $(($rc != 3 || $? != 0))
+
+# A malformed case file is reported as file:line: what, exit 2.
+mkdir -p "$tmp/conf/cases/tcp-echo"
+cp "$CONF/cases/tcp-echo/SUITE" "$tmp/conf/cases/tcp-echo/"
+cp "$CONF/SPEC.md" "$tmp/conf/"
+printf 'id: tcp-echo.001\ntitle: t\nrequirement: ECHO-1\nlevel: core\n\nconnect a\nsend a "\\q"\n' \
+    >"$tmp/conf/cases/tcp-echo/001-bad.case"
+"$W" --conformance "$tmp/conf" run tcp-echo --exec "$exec_cmd" >"$tmp/out" 2>&1; rc=$?
+grep -q "001-bad.case:7: unknown escape" "$tmp/out"
+check "a malformed case file is reported as file:line and exits 2" $(($rc != 2 || $? != 0))
+
+# A case that fails against a correct server; a baseline turns it into a known failure.
+printf 'id: tcp-echo.001\ntitle: expects the wrong bytes\nrequirement: ECHO-1\nlevel: core\n\nconnect a\nsend a "abc"\nexpect a "abd"\n' \
+    >"$tmp/conf/cases/tcp-echo/001-bad.case"
+"$W" --conformance "$tmp/conf" run tcp-echo --exec "$exec_cmd" --color never >"$tmp/out" 2>&1
+rc=$?
+grep -q "expected 0x64, received 0x63" "$tmp/out"
+check "a failing case exits 1 with expected against actual" $(($rc != 1 || $? != 0))
+echo "tcp-echo.001  the case is wrong on purpose" >"$tmp/baseline"
+"$W" --conformance "$tmp/conf" run tcp-echo --exec "$exec_cmd" --baseline "$tmp/baseline" \
+    --color never >"$tmp/out" 2>&1; rc=$?
+grep -q "^KNOWN" "$tmp/out"; check "a baselined failure exits 0" $(($rc != 0 || $? != 0))
+echo "tcp-echo.002  listed but passes" >"$tmp/baseline"
+"$W" run tcp-echo --exec "$exec_cmd" --case 'tcp-echo.00[12]' --baseline "$tmp/baseline" \
+    --color never >"$tmp/out" 2>&1; rc=$?
+grep -q "^XPASS" "$tmp/out"; check "an unexpected pass exits 1" $(($rc != 1 || $? != 0))
+
+# Report formats.
+sel="tcp-echo.00[1-3]"
+"$W" run tcp-echo --exec "$exec_cmd" --case "$sel" --format tap >"$tmp/tap" 2>&1
+head -2 "$tmp/tap" | tr '\n' ' ' | grep -q "^TAP version 14 1\.\.3 "
+check "tap: TAP 14 header and plan" $?
+grep -q "^ok 1 - tcp-echo.001 " "$tmp/tap"; check "tap: one line per case" $?
+"$W" run tcp-echo --exec "$exec_cmd" --case "$sel" --format junit -o "$tmp/junit.xml"
+grep -q '<testsuite name="tcp-echo" tests="3" failures="0"' "$tmp/junit.xml"
+check "junit: testsuite with counts" $?
+"$W" run tcp-echo --exec "$exec_cmd" --case "$sel" --format json -o "$tmp/r.json"
+grep -q '"schema":[[:space:]]*"wirecheck-report/1"' "$tmp/r.json"; check "json: schema" $?
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert [c['id'] for c in d['cases']] == ['tcp-echo.001','tcp-echo.002','tcp-echo.003']; assert d['summary']['pass'] == 3" "$tmp/r.json"
+    check "json: parses, cases in order" $?
+fi
+
+# Deterministic order whatever -j is.
+"$W" run tcp-echo --exec "$exec_cmd" --level core -j 1 --color never | awk '{print $1, $2}' >"$tmp/j1"
+"$W" run tcp-echo --exec "$exec_cmd" --level core -j 4 --color never | awk '{print $1, $2}' >"$tmp/j4"
+cmp -s "$tmp/j1" "$tmp/j4"; check "the same report order with -j 1 and -j 4" $?
+
+# No process left behind: a uniquely named copy of the server, even when interrupted.
+cp "$ECHO" "$tmp/leakcheck-echo-server"
+"$W" run tcp-echo --exec "$tmp/leakcheck-echo-server --listen {addr}" --level core -j 3 \
+    >/dev/null 2>&1
+pgrep -f "$tmp/leakcheck-echo-server" >/dev/null; check "no server left after a run" $(($? == 0))
+"$W" run tcp-echo --exec "$tmp/leakcheck-echo-server --listen {addr}" --level all -j 2 \
+    >/dev/null 2>&1 &
+pid=$!
+sleep 0.3
+kill -TERM $pid
+wait $pid 2>/dev/null
+sleep 0.1
+pgrep -f "$tmp/leakcheck-echo-server" >/dev/null
+check "no server left after wirecheck is interrupted" $(($? == 0))
+
+echo "$fails failed"
+[ $fails -eq 0 ]

@@ -1,0 +1,77 @@
+/* echo_server.c -- a serial TCP echo server with one student mistake, chosen at build time.
+ *
+ *   FAULT_NONE         correct, but serial: fails tcp-echo-threaded (THR-*)
+ *   FAULT_DROP_LAST    echoes each read without its last byte (ECHO-1)
+ *   FAULT_STRLEN       echoes strlen(buf) bytes, as if data were a C string (ECHO-1)
+ *   FAULT_LINES        echoes whole lines only, waiting for '\n' (ECHO-2)
+ *   FAULT_NO_CLOSE     never closes after the client's FIN (ECHO-4)
+ *   FAULT_CRASH_RESET  dereferences NULL when read() fails with ECONNRESET (ECHO-5)
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "faulty.h"
+
+static void serve(int fd)
+{
+    char buf[512 + 1];
+#ifdef FAULT_LINES
+    char line[8192];
+    size_t have = 0;
+#endif
+    for (;;) {
+        ssize_t n = read(fd, buf, 512);
+        if (n < 0) {
+#ifdef FAULT_CRASH_RESET
+            /* The student's error path follows a wild pointer; raise() stands for it so that
+             * the crash is the same in every build, sanitizers included. */
+            if (errno == ECONNRESET)
+                raise(SIGSEGV);
+#endif
+            break;
+        }
+        if (n == 0) {
+#ifdef FAULT_NO_CLOSE
+            pause(); /* forgot to return: the connection stays open */
+#endif
+            break;
+        }
+        size_t out = (size_t)n;
+#ifdef FAULT_DROP_LAST
+        out = out - 1; /* off by one */
+#endif
+#ifdef FAULT_STRLEN
+        buf[n] = 0;
+        out = strlen(buf);
+#endif
+#ifdef FAULT_LINES
+        for (ssize_t i = 0; i < n && have < sizeof line; i++) {
+            line[have++] = buf[i];
+            if (buf[i] == '\n') {
+                net_write_all(fd, line, have);
+                have = 0;
+            }
+        }
+        continue;
+#endif
+        if (net_write_all(fd, buf, out) < 0)
+            break;
+    }
+    close(fd);
+}
+
+int main(int argc, char **argv)
+{
+    struct net_addr a;
+    net_ignore_sigpipe();
+    faulty_addr(argc, argv, "--listen", "127.0.0.1:7878", &a);
+    int lfd = faulty_tcp_listen(&a, "TCP Echo Server");
+    for (;;) {
+        int fd = net_tcp_accept(lfd, 1);
+        if (fd >= 0)
+            serve(fd);
+    }
+}

@@ -1,0 +1,45 @@
+#!/bin/sh
+# expect-fail.sh -- runs wirecheck against a deliberately faulty program and checks that the
+# report grades the cases aimed at its defect as failing, naming their requirement.
+#
+# usage: expect-fail.sh WIRECHECK SUITE 'EXEC COMMAND' 'CASE-GLOB' EXPECT...
+#   EXPECT is LABEL:CASE-ID:REQUIREMENT, LABEL one of FAIL TIMEOUT CRASH PASS, e.g.
+#   FAIL:tcp-echo.001:ECHO-1; "text:SOME TEXT" requires SOME TEXT in the report.
+set -u
+wirecheck=$1 suite=$2 exec_cmd=$3 glob=$4
+shift 4
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$wirecheck" run "$suite" --exec "$exec_cmd" --case "$glob" -j 4 --color never \
+    --timeout-scale "${WIRECHECK_TIMEOUT_SCALE:-1}" >"$out" 2>&1
+rc=$?
+status=0
+want_fail=0
+for e in "$@"; do
+    case $e in
+    text:*)
+        if ! grep -qF -- "${e#text:}" "$out"; then
+            echo "expect-fail: the report does not mention: ${e#text:}"
+            status=1
+        fi
+        continue ;;
+    esac
+    label=${e%%:*}
+    rest=${e#*:}
+    id=${rest%%:*}
+    req=${rest#*:}
+    [ "$label" != PASS ] && want_fail=1
+    if ! grep -Eq "^$label +$(echo "$id" | sed 's/\./\\./g') +[a-z]+ +$req " "$out"; then
+        echo "expect-fail: expected '$label $id' naming $req"
+        status=1
+    fi
+done
+if [ $want_fail = 1 ] && [ $rc -ne 1 ]; then
+    echo "expect-fail: wirecheck exited $rc, expected 1 (some case failed)"
+    status=1
+fi
+if [ $status -ne 0 ]; then
+    echo "---- report ----"
+    cat "$out"
+fi
+exit $status
