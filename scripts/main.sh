@@ -1,50 +1,36 @@
 #!/usr/bin/env bash
-# wirecheck's main job: build the reference programs, start each reference server on an
-# ephemeral loopback port and drive it with its reference client, showing both sides.
-#   usage: scripts/main.sh
+# wirecheck's main job: build, then run every conformance suite (all levels) against the
+# bundled reference implementations and print the report. Exit 0 only if every suite passes.
+#   usage: scripts/main.sh [wirecheck run options...]   e.g. --format tap, --level core
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 scripts/setup.sh
 cmake --preset dev >/dev/null
 cmake --build --preset dev >/dev/null
+wc="$top/build/dev/conformance/wirecheck"
 bin="$top/build/dev/src/programs"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-# Starts a server on port 0; sets $addr from its "listening on" line.
-start() {
-  local name=$1 log="$work/$1.log"
-  "$bin/$name" --listen 127.0.0.1:0 >"$log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 200); do
-    if [ -s "$log" ] && head -n 1 "$log" | grep -q 'listening on'; then
-      addr=$(head -n 1 "$log" | awk '{print $NF}')
-      return 0
-    fi
-    sleep 0.02
-  done
-  echo "main.sh: $name did not start" >&2
-  return 1
-}
 
 status=0
-for pair in "echo-server echo-client" "echo-server-threaded echo-client" \
-            "udp-echo-server udp-echo-client" "sensor-server sensor-client"; do
-  set -- $pair
-  start "$1"
-  echo "=== $2 -> $1 ($addr) ==="
-  echo "--- client output"
-  "$bin/$2" --connect "$addr" || status=1
-  sleep 0.2
-  echo "--- server log"
-  cat "$work/$1.log"
+run() {
+  local suite=$1
+  shift
+  echo "=== wirecheck run $suite"
+  "$wc" run "$suite" -j 2 "$@" || status=1
   echo
-done
+}
+# Servers: each -j worker gets its own instance on a fresh loopback port ({addr}).
+run tcp-echo --exec "$bin/echo-server --listen {addr}" "$@"
+run tcp-echo-threaded --exec "$bin/echo-server-threaded --listen {addr}" "$@"
+run udp-echo --exec "$bin/udp-echo-server --listen {addr}" "$@"
+run sensor --exec "$bin/sensor-server --listen {addr}" "$@"
+# Clients: the runner plays the server and runs the client once per case.
+run tcp-echo-client --exec "$bin/echo-client --connect {addr} --timeout 300" "$@"
+run udp-echo-client --exec "$bin/udp-echo-client --connect {addr} --timeout 300 --retries 2" "$@"
+run sensor-client --exec "$bin/sensor-client --connect {addr} --timeout 300" "$@"
+if [ $status = 0 ]; then
+  echo "main.sh: every suite passed against the reference implementations"
+else
+  echo "main.sh: some suites failed (see the reports above)" >&2
+fi
 exit $status
