@@ -211,6 +211,12 @@ static void test_casefile_errors_name_file_and_line(void **state)
         {"bad close kind", HEAD "connect a\nexpect-close a maybe\n", "t.case:6: expect-close takes"},
         {"bad exit code", HEAD "expect-exit 300\n", "t.case:5: expect-exit takes"},
         {"bad regex", HEAD "expect-stdout re\"(\"\n", "t.case:5: bad regex"},
+        /* regression: glibc's regcomp took 3 GB on a run of '+' (found by fuzz_case_file) */
+        {"stacked quantifiers", HEAD "expect-stdout re\"a+++++++++++\"\n",
+         "t.case:5: regex too costly to compile: a quantifier directly after another"},
+        {"star after a bound", HEAD "expect-stdout re\"a{2}*\"\n", "directly after another"},
+        {"large bound", HEAD "expect-stdout re\"(ab){101}\"\n", "count above 100"},
+        {"too many bounds", HEAD "expect-stdout re\"a{2}b{2}c{2}\"\n", "too many {m,n}"},
         {"placeholder of nothing", HEAD "expect-stdout re\"{nobody}\"\n",
          "t.case:5: {nobody} names no open connection"},
         {"newline in a line", HEAD "expect-stdout \"a\\nb\"\n", "t.case:5: a line to expect"},

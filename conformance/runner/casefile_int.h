@@ -11,6 +11,10 @@
  * nesting, and case files never need more. */
 #define CF_REGEX_MAX 512
 #define CF_REGEX_MAX_GROUPS 16
+/* glibc's regcomp expands counted repetitions and stacked quantifiers into automata whose size
+ * multiplies (a++++... took 3 GB): these keep a regex's compiled size small. */
+#define CF_REGEX_MAX_BOUNDS 2    /* {m,n} repetitions per regex */
+#define CF_REGEX_MAX_BOUND 100   /* largest m or n in {m,n} */
 /* Distinct connection names one file may use. */
 #define CF_MAX_NAMES 64
 /* Hard ceiling on cf_limits.max_depth: the block stack is a fixed array. */

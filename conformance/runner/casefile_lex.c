@@ -9,6 +9,9 @@
 
 #include "status.h"
 
+#define CF_STR_(x) #x
+#define CF_STR(x) CF_STR_(x)
+
 
 int cfl_fail(struct cf_parser *ps, int rc, const char *fmt, ...)
 {
@@ -355,6 +358,61 @@ int cfl_data_atom(struct cf_parser *ps, struct cf_cur *k, struct bytes *out, str
 }
 
 /* re"...": raw text, where only \" is special (it does not end the regex). */
+/* Returns NULL when |re| (an ERE) stays cheap to compile, else why not: no quantifier right
+ * after another, at most CF_REGEX_MAX_BOUNDS counted repetitions, none above CF_REGEX_MAX_BOUND. */
+static const char *regex_cost_problem(const char *re)
+{
+    unsigned bounds = 0;
+    int after_quantifier = 0;
+    size_t i = 0;
+
+    while (re[i] != '\0') {
+        char c = re[i];
+
+        if (c == '\\') {
+            i += re[i + 1] != '\0' ? 2 : 1;
+            after_quantifier = 0;
+        } else if (c == '[') {
+            /* A bracket expression: ']' first is literal; quantifier characters are literal. */
+            i++;
+            if (re[i] == '^')
+                i++;
+            if (re[i] == ']')
+                i++;
+            while (re[i] != '\0' && re[i] != ']')
+                i++;
+            if (re[i] == ']')
+                i++;
+            after_quantifier = 0;
+        } else if (c == '*' || c == '+' || c == '?' || c == '{') {
+            if (after_quantifier)
+                return "a quantifier directly after another (such as a++ or a*{2}) is not allowed";
+            if (c == '{') {
+                unsigned long v = 0;
+
+                if (++bounds > CF_REGEX_MAX_BOUNDS)
+                    return "too many {m,n} repetitions (at most " CF_STR(CF_REGEX_MAX_BOUNDS) ")";
+                for (i++; re[i] != '\0' && re[i] != '}'; i++) {
+                    if (re[i] >= '0' && re[i] <= '9') {
+                        v = v * 10 + (unsigned long)(re[i] - '0');
+                        if (v > CF_REGEX_MAX_BOUND)
+                            return "a {m,n} repetition count above " CF_STR(CF_REGEX_MAX_BOUND);
+                    } else {
+                        v = 0;
+                    }
+                }
+            }
+            if (re[i] != '\0')
+                i++;
+            after_quantifier = 1;
+        } else {
+            i++;
+            after_quantifier = 0;
+        }
+    }
+    return NULL;
+}
+
 int cfl_regex(struct cf_parser *ps, struct cf_cur *k, char **out)
 {
     struct bytes b;
@@ -389,6 +447,9 @@ int cfl_regex(struct cf_parser *ps, struct cf_cur *k, char **out)
     }
     if (rc < 0)
         rc = cfl_fail(ps, WC_ERR_NOMEM, "out of memory");
+    const char *costly = rc == 0 ? regex_cost_problem(bytes_str(&chk)) : NULL;
+    if (costly != NULL)
+        rc = cfl_fail(ps, WC_ERR_INVALID, "regex too costly to compile: %s", costly);
     if (rc == 0) {
         k->i++;
         regex_t re;
