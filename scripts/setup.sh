@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package wirecheck needs, only those missing (idempotent; apt-get as root).
 #   usage: scripts/setup.sh            build and test dependencies
-#          scripts/setup.sh --fuzz     also AFL++ and cJSON's source package (for fuzz builds)
+#          scripts/setup.sh --fuzz     also AFL++ and dpkg-dev (fuzz builds; configuring the fuzz
+#                                      preset then fetches cJSON's source: fuzz/get-cjson-source)
 set -euo pipefail
 pkgs="cmake ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libcjson-dev libcmocka-dev python3"
 want_fuzz=0

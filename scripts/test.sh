@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds the seed's Rust programs for the interop and
-# oracle tests when a Rust toolchain is present, then configures, builds and runs ctest under the
-# dev (gcc, -Werror), asan (clang ASan+UBSan) and tsan (clang TSan) presets.
-#   usage: scripts/test.sh [PRESET...]     (default: dev asan tsan)
+# oracle tests when a Rust toolchain is present, configures, builds and runs ctest under the
+# dev (gcc, -Werror), asan (clang ASan+UBSan) and tsan (clang TSan) presets, then smoke-fuzzes
+# every harness (fuzz/smoke: OSS-Fuzz build check, fuzz preset replay, a bounded run each).
+#   usage: scripts/test.sh [PRESET...]     (default: dev asan tsan fuzz)
+#   WIRECHECK_SMOKE_SECONDS=N sets the smoke time per harness (default 30).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-scripts/setup.sh
+scripts/setup.sh --fuzz
 
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(dev asan tsan)
+[ ${#presets[@]} -gt 0 ] || presets=(dev asan tsan fuzz)
 
 # The seed's own programs are test subjects and the decoder's oracle; tests skip without them.
 seed_build="$top/../shared/seed-programs/build.sh"
@@ -28,6 +30,10 @@ fi
 
 for preset in "${presets[@]}"; do
   echo "=== preset $preset ==="
-  cmake --workflow --preset "$preset"
+  if [ "$preset" = fuzz ]; then
+    fuzz/smoke
+  else
+    cmake --workflow --preset "$preset"
+  fi
 done
 echo "test.sh: all presets passed (${presets[*]})"
