@@ -1,4 +1,4 @@
-/* test_f32fmt.c -- f32 Display/Debug text against Rust's output, and a round-trip sweep. */
+/* test_f32fmt.c -- f32 Display/Debug/serde_json text against Rust's and ryu's, and sweeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -511,17 +511,21 @@ static void test_powers_of_two_and_neighbours(void **state)
 static void test_output_fits_buffer_exactly(void **state)
 {
     (void)state;
-    /* The longest texts: tiny subnormals in Display, negative. A heap buffer of exactly
-     * F32FMT_BUFSIZE lets ASan see any overrun. */
+    /* The longest texts: tiny subnormals in Display, negative; for json, 16 characters
+     * ("-0.0000011111111", "-9999999000000.0"). A heap buffer of exactly F32FMT_BUFSIZE lets
+     * ASan see any overrun. */
     char *out = malloc(F32FMT_BUFSIZE);
     assert_non_null(out);
-    static const uint32_t longest[] = {0x80000001u, 0x80000007u, 0x807FFFFFu,
-                                       0x80800000u, 0xFF7FFFFFu, 0x807FFFFEu};
+    static const uint32_t longest[] = {0x80000001u, 0x80000007u, 0x807FFFFFu, 0x80800000u,
+                                       0xFF7FFFFFu, 0x807FFFFEu, 0xB595217Du, 0xD51184E6u};
     for (size_t i = 0; i < sizeof longest / sizeof longest[0]; i++) {
         size_t n = f32fmt_display(from_bits(longest[i]), out);
         assert_true(n < F32FMT_BUFSIZE);
         assert_int_equal(n, strlen(out));
         n = f32fmt_debug(from_bits(longest[i]), out);
+        assert_true(n < F32FMT_BUFSIZE);
+        assert_int_equal(n, strlen(out));
+        n = f32fmt_json(from_bits(longest[i]), out);
         assert_true(n < F32FMT_BUFSIZE);
         assert_int_equal(n, strlen(out));
     }
@@ -542,9 +546,238 @@ static void test_locale_with_decimal_comma_is_ignored(void **state)
     f32fmt_display(21.5f, out);
     char dbg[F32FMT_BUFSIZE];
     f32fmt_debug(1.5e20f, dbg);
+    char json[F32FMT_BUFSIZE];
+    f32fmt_json(21.5f, json);
     setlocale(LC_NUMERIC, "C");
     assert_string_equal(out, "21.5");
     assert_string_equal(dbg, "1.5e20");
+    assert_string_equal(json, "21.5");
+}
+
+/* ---- f32fmt_json: serde_json's text (ryu) ------------------------------------------------ */
+
+struct json_row {
+    const char *label;
+    uint32_t bits;
+    const char *json;
+};
+
+/*
+ * Printed by the real ryu 1.0.2 (the version serde_json 1.0.87 uses in the seed), through
+ * Buffer::format_finite for finite values, and "null" otherwise as serde_json writes them.
+ * The port was also compared with that ryu for all 2^32 bit patterns, outside this suite.
+ */
+static const struct json_row json_rows[] = {
+    {"21.5 (seed temperature)", 0x41AC0000U, "21.5"},
+    {"60.2 (seed humidity)", 0x4270CCCDU, "60.2"},
+    {"21.0 keeps .0", 0x41A80000U, "21.0"},
+    {"-40.0", 0xC2200000U, "-40.0"},
+    {"1.0", 0x3F800000U, "1.0"},
+    {"2.0", 0x40000000U, "2.0"},
+    {"0.1", 0x3DCCCCCDU, "0.1"},
+    {"1/3", 0x3EAAAAABU, "0.33333334"},
+    {"2/3", 0x3F2AAAABU, "0.6666667"},
+    {"0.0", 0x00000000U, "0.0"},
+    {"-0.0", 0x80000000U, "-0.0"},
+    {"1e20", 0x60AD78ECU, "1e20"},
+    {"1.5e20", 0x61021AB1U, "1.5e20"},
+    {"1e-7", 0x33D6BF95U, "1e-7"},
+    {"1.2345e-7", 0x34048DADU, "1.2345e-7"},
+    {"1e12 (last positional power of ten)", 0x5368D4A5U, "1000000000000.0"},
+    {"1e13 (first exponent one)", 0x551184E7U, "1e13"},
+    {"9999999e6 (just below 1e13)", 0x551184E6U, "9999999000000.0"},
+    {"123456.7", 0x47F1205AU, "123456.7"},
+    {"1e-5 (last positional power of ten)", 0x3727C5ACU, "0.00001"},
+    {"1e-6 (first exponent one)", 0x358637BDU, "0.000001"},
+    {"0.000099999", 0x38D1B716U, "0.00009999999"},
+    {"0.0001", 0x38D1B717U, "0.0001"},
+    {"1e16", 0x5A0E1BCAU, "1e16"},
+    {"16777216", 0x4B800000U, "16777216.0"},
+    {"16777218", 0x4B800001U, "16777218.0"},
+    {"123456790", 0x4CEB79A3U, "123456790.0"},
+    {"2^64", 0x5F800000U, "1.8446744e19"},
+    {"-2^63", 0xDF000000U, "-9.223372e18"},
+    {"smallest subnormal", 0x00000001U, "1e-45"},
+    {"-smallest subnormal", 0x80000001U, "-1e-45"},
+    {"largest subnormal", 0x007FFFFFU, "1.1754942e-38"},
+    {"FLT_MIN", 0x00800000U, "1.1754944e-38"},
+    {"FLT_MAX", 0x7F7FFFFFU, "3.4028235e38"},
+    {"-FLT_MAX", 0xFF7FFFFFU, "-3.4028235e38"},
+    {"tie to even 0.494140625", 0x3EFD0000U, "0.49414062"},
+    {"tie to even 18.6328125", 0x41951000U, "18.632812"},
+    {"tie to even 2^-12", 0x39800000U, "0.00024414062"},
+    {"tie to even 0.00244140625", 0x3B200000U, "0.0024414062"},
+    {"tie to even 0.126953125", 0x3E020000U, "0.12695312"},
+    {"tie 1048576.25 (Display: 1048576.3)", 0x49800002U, "1048576.2"},
+    {"tie 1048576.75 (even is up, as Display)", 0x49800006U, "1048576.8"},
+    {"inf", 0x7F800000U, "null"},
+    {"-inf", 0xFF800000U, "null"},
+    {"NaN", 0x7FC00000U, "null"},
+    {"-NaN", 0xFFC00000U, "null"},
+    {"signalling NaN", 0x7F800001U, "null"},
+    {"NaN all payload bits", 0xFFFFFFFFU, "null"},
+};
+
+static void test_json_matches_ryu_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof json_rows / sizeof json_rows[0]; i++) {
+        const struct json_row *r = &json_rows[i];
+        char out[F32FMT_BUFSIZE];
+        size_t n = f32fmt_json(from_bits(r->bits), out);
+        if (strcmp(out, r->json) != 0)
+            print_message("failing row (json): %s\n", r->label);
+        assert_string_equal(out, r->json);
+        assert_int_equal(n, strlen(r->json));
+    }
+}
+
+/* Significant digits of any of the three texts, exponent form included. */
+static void any_digits(const char *s, struct sig *d)
+{
+    char mant[F32FMT_BUFSIZE];
+    const char *e = strchr(s, 'e');
+    size_t len = e != NULL ? (size_t)(e - s) : strlen(s);
+    memcpy(mant, s, len);
+    mant[len] = '\0';
+    display_digits(mant, d);
+    if (e != NULL)
+        d->k += (int)strtol(e + 1, NULL, 10);
+}
+
+/* ryu's format32 layout, rebuilt from the digits: positional iff 1e-6 <= |v| < 1e13. */
+static void expected_json_layout(bool negative, const struct sig *d, char *out, size_t cap)
+{
+    static const char ZEROS[] = "0000000000000";
+    const char *sign = negative ? "-" : "";
+    int kk = d->k; /* 10^(kk-1) <= |v| < 10^kk */
+    if (d->n <= kk && kk <= 13)
+        snprintf(out, cap, "%s%s%.*s.0", sign, d->digits, kk - d->n, ZEROS);
+    else if (kk > 0 && kk <= 13)
+        snprintf(out, cap, "%s%.*s.%s", sign, kk, d->digits, d->digits + kk);
+    else if (kk > -6 && kk <= 0)
+        snprintf(out, cap, "%s0.%.*s%s", sign, -kk, ZEROS, d->digits);
+    else
+        snprintf(out, cap, "%s%c%s%se%d", sign, d->digits[0], d->n > 1 ? "." : "", d->digits + 1,
+                 kk - 1);
+}
+
+/*
+ * Is |v| exactly halfway between |lower| (n digits, value 0.lower * 10^k) and the number one
+ * unit higher in its last digit? v's exact decimal expansion is finite: printf shows it all.
+ */
+static bool exactly_halfway(float v, const struct sig *lower)
+{
+    char exact[256];
+    snprintf(exact, sizeof exact, "%.150e", fabs((double)v));
+    char *e = strchr(exact, 'e');
+    if ((int)strtol(e + 1, NULL, 10) + 1 != lower->k)
+        return false;
+    char want[256];
+    snprintf(want, sizeof want, "%c.%.*s5", lower->digits[0], lower->n - 1, lower->digits + 1);
+    size_t wl = strlen(want);
+    if (strncmp(exact, want, wl) != 0)
+        return false;
+    for (const char *q = exact + wl; q < e; q++) {
+        if (*q != '0')
+            return false;
+    }
+    return true;
+}
+
+/* printf's correctly rounded |n| significant digits of |v| (exact as a double), ties to even. */
+static void nearest_digits(float v, int n, struct sig *d)
+{
+    char sci[F32FMT_BUFSIZE];
+    snprintf(sci, sizeof sci, "%.*e", n - 1, fabs((double)v));
+    any_digits(sci, d);
+}
+
+/*
+ * One pattern: the text reads back to the same float, no shorter decimal does, its digits
+ * are the nearest of that length (an exact tie to the even digit, as glibc's printf rounds
+ * too), and it is laid out as format32 does. Non-finite values are "null".
+ */
+static void check_json_bits(uint32_t bits)
+{
+    float v = from_bits(bits);
+    char json[F32FMT_BUFSIZE];
+    size_t n = f32fmt_json(v, json);
+    assert_int_equal(n, strlen(json));
+    if (isnan(v) || isinf(v)) {
+        assert_string_equal(json, "null");
+        return;
+    }
+    if (v == 0.0f) {
+        assert_string_equal(json, signbit(v) ? "-0.0" : "0.0");
+        return;
+    }
+    char want[2 * F32FMT_BUFSIZE];
+    struct sig j;
+    struct sig near;
+    any_digits(json, &j);
+    nearest_digits(v, j.n, &near);
+    expected_json_layout(signbit(v) != 0, &j, want, sizeof want);
+    bool ok = parses_to(json, bits) && j.n <= 9 &&
+              no_shorter_round_trips(&j, bits, signbit(v) != 0) &&
+              strcmp(j.digits, near.digits) == 0 && j.k == near.k && strcmp(json, want) == 0;
+    if (!ok)
+        print_message("failing bits 0x%08X: json \"%s\" (layout \"%s\", nearest %s)\n",
+                      (unsigned)bits, json, want, near.digits);
+    assert_true(ok);
+}
+
+/* The same sparse sweep as Display's: every exponent, both signs, the non-finite classes. */
+static void test_json_sweep_shortest_nearest_layout(void **state)
+{
+    (void)state;
+    uint64_t count = 0;
+    for (uint64_t b = 0; b <= UINT32_MAX; b += 4099) {
+        check_json_bits((uint32_t)b);
+        count++;
+    }
+    assert_true(count > 1000000);
+}
+
+/*
+ * Where json and Display differ: only at an exact tie between the two shortest candidates,
+ * where ryu keeps the even last digit and Display rounds up. A tie needs an exact expansion
+ * ending in 5 one place past the shortest digits, so few significant bits: all mantissas
+ * with 7 leading bits, at every exponent and sign, hold 128 such ties (1 in 508;
+ * over all 2^32 patterns they are far rarer).
+ */
+static void test_json_differs_from_display_only_at_ties(void **state)
+{
+    (void)state;
+    size_t ties = 0;
+    for (uint32_t sign = 0; sign < 2; sign++) {
+        for (uint32_t e = 1; e < 255; e++) {
+            for (uint32_t m = 0; m < 128; m++) {
+                uint32_t bits = sign << 31 | e << 23 | m << 16;
+                float v = from_bits(bits);
+                char json[F32FMT_BUFSIZE];
+                char disp[F32FMT_BUFSIZE];
+                struct sig j;
+                struct sig d;
+                f32fmt_json(v, json);
+                f32fmt_display(v, disp);
+                any_digits(json, &j);
+                display_digits(disp, &d);
+                if (strcmp(j.digits, d.digits) == 0)
+                    continue;
+                bool ok = j.n == d.n && j.k == d.k && (j.digits[j.n - 1] - '0') % 2 == 0 &&
+                          d.digits[d.n - 1] == j.digits[j.n - 1] + 1 &&
+                          strncmp(j.digits, d.digits, (size_t)j.n - 1) == 0 &&
+                          exactly_halfway(v, &j);
+                if (!ok)
+                    print_message("failing bits 0x%08X: json \"%s\", Display \"%s\"\n",
+                                  (unsigned)bits, json, disp);
+                assert_true(ok);
+                ties++;
+            }
+        }
+    }
+    assert_int_equal(ties, 128);
 }
 
 int main(void)
@@ -556,6 +789,9 @@ int main(void)
         cmocka_unit_test(test_powers_of_two_and_neighbours),
         cmocka_unit_test(test_output_fits_buffer_exactly),
         cmocka_unit_test(test_locale_with_decimal_comma_is_ignored),
+        cmocka_unit_test(test_json_matches_ryu_table),
+        cmocka_unit_test(test_json_sweep_shortest_nearest_layout),
+        cmocka_unit_test(test_json_differs_from_display_only_at_ties),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,9 @@
-/* f32fmt.c -- Rust's {} and {:?} for f32, from exact shortest digits (Steele & White). */
+/* f32fmt.c -- f32 text: Rust's {} and {:?} (exact shortest digits), serde_json's (a ryu port). */
 #include "f32fmt.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -309,4 +310,255 @@ size_t f32fmt_display(float v, char out[F32FMT_BUFSIZE])
 size_t f32fmt_debug(float v, char out[F32FMT_BUFSIZE])
 {
     return format_f32(v, out, true);
+}
+
+/* ---- serde_json's text: a port of ryu 1.0.2 --------------------------------------------- */
+
+/*
+ * serde_json writes an f32 with ryu::Buffer::format_finite. Its digits are the shortest that
+ * read back, like Display's, but when two shortest candidates are equally close ryu takes
+ * the even one where Display rounds the tie up (0.494140625f32: ryu "0.49414062", Display
+ * "0.49414063"), so f32fmt_json cannot reuse shortest() above. This is a port of ryu 1.0.2's
+ * f2s.rs (Apache-2.0 / BSL-1.0, from Ulf Adams' Ryu) and of its format32 layout. It was
+ * compared byte for byte with ryu 1.0.2 itself (format_finite, "null" when not finite) for
+ * all 2^32 bit patterns: no difference; test_f32fmt.c keeps a table and property sweeps.
+ */
+
+#define RYU_POW5_INV_BITCOUNT 59
+#define RYU_POW5_BITCOUNT 61
+
+static const uint64_t RYU_POW5_INV_SPLIT[32] = {
+    576460752303423489u, 461168601842738791u, 368934881474191033u, 295147905179352826u,
+    472236648286964522u, 377789318629571618u, 302231454903657294u, 483570327845851670u,
+    386856262276681336u, 309485009821345069u, 495176015714152110u, 396140812571321688u,
+    316912650057057351u, 507060240091291761u, 405648192073033409u, 324518553658426727u,
+    519229685853482763u, 415383748682786211u, 332306998946228969u, 531691198313966350u,
+    425352958651173080u, 340282366920938464u, 544451787073501542u, 435561429658801234u,
+    348449143727040987u, 557518629963265579u, 446014903970612463u, 356811923176489971u,
+    570899077082383953u, 456719261665907162u, 365375409332725730u, UINT64_C(1) << 63,
+};
+
+static const uint64_t RYU_POW5_SPLIT[47] = {
+    1152921504606846976u, 1441151880758558720u, 1801439850948198400u, 2251799813685248000u,
+    1407374883553280000u, 1759218604441600000u, 2199023255552000000u, 1374389534720000000u,
+    1717986918400000000u, 2147483648000000000u, 1342177280000000000u, 1677721600000000000u,
+    2097152000000000000u, 1310720000000000000u, 1638400000000000000u, 2048000000000000000u,
+    1280000000000000000u, 1600000000000000000u, 2000000000000000000u, 1250000000000000000u,
+    1562500000000000000u, 1953125000000000000u, 1220703125000000000u, 1525878906250000000u,
+    1907348632812500000u, 1192092895507812500u, 1490116119384765625u, 1862645149230957031u,
+    1164153218269348144u, 1455191522836685180u, 1818989403545856475u, 2273736754432320594u,
+    1421085471520200371u, 1776356839400250464u, 2220446049250313080u, 1387778780781445675u,
+    1734723475976807094u, 2168404344971008868u, 1355252715606880542u, 1694065894508600678u,
+    2117582368135750847u, 1323488980084844279u, 1654361225106055349u, 2067951531382569187u,
+    1292469707114105741u, 1615587133892632177u, 2019483917365790221u,
+};
+
+static int32_t ryu_pow5bits(int32_t e)
+{
+    return (int32_t)(((uint32_t)e * 1217359u) >> 19) + 1;
+}
+
+static uint32_t ryu_log10_pow2(int32_t e)
+{
+    return ((uint32_t)e * 78913u) >> 18;
+}
+
+static uint32_t ryu_log10_pow5(int32_t e)
+{
+    return ((uint32_t)e * 732923u) >> 20;
+}
+
+static bool ryu_multiple_of_pow5(uint32_t value, uint32_t p)
+{
+    uint32_t count = 0;
+    while (value != 0 && value % 5 == 0) {
+        value /= 5;
+        count++;
+    }
+    return count >= p;
+}
+
+static uint32_t ryu_mul_shift(uint32_t m, uint64_t factor, int32_t shift)
+{
+    uint64_t bits0 = (uint64_t)m * (uint32_t)factor;
+    uint64_t bits1 = (uint64_t)m * (uint32_t)(factor >> 32);
+    return (uint32_t)(((bits0 >> 32) + bits1) >> (shift - 32));
+}
+
+/* ryu's f2d: the shortest decimal mantissa * 10^exponent for a finite non-zero f32. */
+static void ryu_f2d(uint32_t ieee_mantissa, uint32_t ieee_exponent, uint32_t *mantissa,
+                    int32_t *exponent)
+{
+    int32_t e2;
+    uint32_t m2;
+    uint32_t vr;
+    uint32_t vp;
+    uint32_t vm;
+    int32_t e10;
+    bool vm_tz = false;
+    bool vr_tz = false;
+    uint32_t last = 0;
+    int32_t removed = 0;
+
+    if (ieee_exponent == 0) {
+        e2 = 1 - 127 - 23 - 2;
+        m2 = ieee_mantissa;
+    } else {
+        e2 = (int32_t)ieee_exponent - 127 - 23 - 2;
+        m2 = (1u << 23) | ieee_mantissa;
+    }
+    bool accept_bounds = (m2 & 1) == 0;
+    uint32_t mv = 4 * m2;
+    uint32_t mp = 4 * m2 + 2;
+    uint32_t mm_shift = (ieee_mantissa != 0 || ieee_exponent <= 1) ? 1 : 0;
+    uint32_t mm = 4 * m2 - 1 - mm_shift;
+
+    if (e2 >= 0) {
+        uint32_t q = ryu_log10_pow2(e2);
+        int32_t k = RYU_POW5_INV_BITCOUNT + ryu_pow5bits((int32_t)q) - 1;
+        int32_t i = -e2 + (int32_t)q + k;
+        e10 = (int32_t)q;
+        vr = ryu_mul_shift(mv, RYU_POW5_INV_SPLIT[q], i);
+        vp = ryu_mul_shift(mp, RYU_POW5_INV_SPLIT[q], i);
+        vm = ryu_mul_shift(mm, RYU_POW5_INV_SPLIT[q], i);
+        if (q != 0 && (vp - 1) / 10 <= vm / 10) {
+            int32_t l = RYU_POW5_INV_BITCOUNT + ryu_pow5bits((int32_t)q - 1) - 1;
+            last = ryu_mul_shift(mv, RYU_POW5_INV_SPLIT[q - 1], -e2 + (int32_t)q - 1 + l) % 10;
+        }
+        if (q <= 9) {
+            if (mv % 5 == 0) {
+                vr_tz = ryu_multiple_of_pow5(mv, q);
+            } else if (accept_bounds) {
+                vm_tz = ryu_multiple_of_pow5(mm, q);
+            } else {
+                vp -= ryu_multiple_of_pow5(mp, q) ? 1 : 0;
+            }
+        }
+    } else {
+        uint32_t q = ryu_log10_pow5(-e2);
+        int32_t i = -e2 - (int32_t)q;
+        int32_t k = ryu_pow5bits(i) - RYU_POW5_BITCOUNT;
+        int32_t j = (int32_t)q - k;
+        e10 = (int32_t)q + e2;
+        vr = ryu_mul_shift(mv, RYU_POW5_SPLIT[i], j);
+        vp = ryu_mul_shift(mp, RYU_POW5_SPLIT[i], j);
+        vm = ryu_mul_shift(mm, RYU_POW5_SPLIT[i], j);
+        if (q != 0 && (vp - 1) / 10 <= vm / 10) {
+            j = (int32_t)q - 1 - (ryu_pow5bits(i + 1) - RYU_POW5_BITCOUNT);
+            last = ryu_mul_shift(mv, RYU_POW5_SPLIT[i + 1], j) % 10;
+        }
+        if (q <= 1) {
+            vr_tz = true;
+            if (accept_bounds) {
+                vm_tz = mm_shift == 1;
+            } else {
+                vp--;
+            }
+        } else if (q < 31) {
+            vr_tz = (mv & ((1u << (q - 1)) - 1)) == 0;
+        }
+    }
+
+    if (vm_tz || vr_tz) {
+        while (vp / 10 > vm / 10) {
+            vm_tz = vm_tz && vm % 10 == 0;
+            vr_tz = vr_tz && last == 0;
+            last = vr % 10;
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            removed++;
+        }
+        if (vm_tz) {
+            while (vm % 10 == 0) {
+                vr_tz = vr_tz && last == 0;
+                last = vr % 10;
+                vr /= 10;
+                vp /= 10;
+                vm /= 10;
+                removed++;
+            }
+        }
+        if (vr_tz && last == 5 && vr % 2 == 0) {
+            last = 4; /* round half to even */
+        }
+        vr += ((vr == vm && (!accept_bounds || !vm_tz)) || last >= 5) ? 1 : 0;
+    } else {
+        while (vp / 10 > vm / 10) {
+            last = vr % 10;
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            removed++;
+        }
+        vr += (vr == vm || last >= 5) ? 1 : 0;
+    }
+    *mantissa = vr;
+    *exponent = e10 + removed;
+}
+
+/* ryu's format32, plus serde_json's null for what format_finite must not be given. */
+size_t f32fmt_json(float v, char out[F32FMT_BUFSIZE])
+{
+    uint32_t bits;
+    uint32_t mantissa;
+    int32_t k;
+    char digits[12];
+    size_t n = 0;
+    int length;
+    int kk;
+
+    memcpy(&bits, &v, sizeof bits);
+    if ((bits & 0x7F800000u) == 0x7F800000u) {
+        memcpy(out, "null", 5);
+        return 4;
+    }
+    if (bits >> 31) {
+        out[n++] = '-';
+    }
+    if ((bits & 0x7FFFFFFFu) == 0) {
+        memcpy(out + n, "0.0", 4);
+        return n + 3;
+    }
+    ryu_f2d(bits & 0x7FFFFFu, (bits >> 23) & 0xFFu, &mantissa, &k);
+    length = snprintf(digits, sizeof digits, "%lu", (unsigned long)mantissa);
+    kk = length + k; /* 10^(kk-1) <= v < 10^kk */
+
+    if (k >= 0 && kk <= 13) {
+        /* 1234e7 -> 12340000000.0 */
+        memcpy(out + n, digits, (size_t)length);
+        n += (size_t)length;
+        for (int i = length; i < kk; i++) {
+            out[n++] = '0';
+        }
+        out[n++] = '.';
+        out[n++] = '0';
+    } else if (kk > 0 && kk <= 13) {
+        /* 1234e-2 -> 12.34 */
+        memcpy(out + n, digits, (size_t)kk);
+        n += (size_t)kk;
+        out[n++] = '.';
+        memcpy(out + n, digits + kk, (size_t)(length - kk));
+        n += (size_t)(length - kk);
+    } else if (kk > -6 && kk <= 0) {
+        /* 1234e-6 -> 0.001234 */
+        out[n++] = '0';
+        out[n++] = '.';
+        for (int i = kk; i < 0; i++) {
+            out[n++] = '0';
+        }
+        memcpy(out + n, digits, (size_t)length);
+        n += (size_t)length;
+    } else {
+        /* 1e30, 1234e30 -> 1.234e33 */
+        out[n++] = digits[0];
+        if (length > 1) {
+            out[n++] = '.';
+            memcpy(out + n, digits + 1, (size_t)(length - 1));
+            n += (size_t)(length - 1);
+        }
+        n += (size_t)snprintf(out + n, F32FMT_BUFSIZE - n, "e%d", kk - 1);
+    }
+    out[n] = '\0';
+    return n;
 }

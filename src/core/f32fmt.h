@@ -1,4 +1,4 @@
-/* f32fmt.h -- float text exactly as Rust prints an f32 with {} (Display) and {:?} (Debug). */
+/* f32fmt.h -- f32 text exactly as Rust prints it ({} and {:?}) and as serde_json writes it. */
 #ifndef WIRECHECK_F32FMT_H
 #define WIRECHECK_F32FMT_H
 
@@ -21,5 +21,19 @@ size_t f32fmt_display(float v, char out[F32FMT_BUFSIZE]);
  * Writes a NUL-terminated string to |out| and returns its length. Locale-independent.
  */
 size_t f32fmt_debug(float v, char out[F32FMT_BUFSIZE]);
+
+/*
+ * serde_json's text for an f32 (what serde_json::to_string writes for one): ryu's shortest
+ * form, which is neither Display nor Debug: 21.0 -> "21.0", 21.5 -> "21.5", -0.0 -> "-0.0",
+ * 1e20 -> "1e20", 1e-7 -> "1e-7", 1e12 -> "1000000000000.0", 1e13 -> "1e13", 1e-6 ->
+ * "0.000001" (positional from 1e-6 up to below 1e13, exponent form outside; the exponent has
+ * no "+" and no padding). When two shortest candidates are equally close it takes the even
+ * last digit where Display rounds up (0.494140625 -> "0.49414062", Display "0.49414063"), so
+ * the digits differ from f32fmt_display's for about 0.2% of finite values.
+ * Meaningful for every input: NaN (any sign or payload), inf and -inf all give "null", as
+ * serde_json writes them (ryu itself is never given a non-finite value).
+ * Writes a NUL-terminated string to |out| and returns its length. Locale-independent.
+ */
+size_t f32fmt_json(float v, char out[F32FMT_BUFSIZE]);
 
 #endif

@@ -66,10 +66,10 @@ void sensor_record_cleanup(struct sensor_record *r);
 /*
  * serde_json::to_string of the record, byte for byte, built with cJSON:
  * {"device_id":"ESP32-001","temperature_c":21.5,"humidity_percent":60.2,
- * "timestamp":1678886400}. The f32 fields are written as serde_json writes them (ryu's
- * shortest form, which is not Rust's Display: 21.0 -> "21.0", 1e20 -> "1e20", 1e-7 ->
- * "1e-7", and ties between two shortest candidates go to the even digit); non-finite floats
- * encode as null. device_id is escaped as serde_json does (\" \\ \b \f \n \r \t, other
+ * "timestamp":1678886400}. The f32 fields are written as serde_json writes them, by
+ * f32fmt_json (ryu's shortest form, which is not Rust's Display: 21.0 -> "21.0", 1e20 ->
+ * "1e20", 1e-7 -> "1e-7", and ties between two shortest candidates go to the even digit);
+ * non-finite floats encode as null. device_id is escaped as serde_json does (\" \\ \b \f \n \r \t, other
  * bytes below 0x20 as \u00xx, everything else raw), NUL bytes included.
  * Returns a malloc'd NUL-terminated string (caller frees with free()) and its length in
  * *out_len, or NULL on allocation failure or a NULL |r|.
@@ -89,7 +89,8 @@ char *sensor_ack(const struct sensor_record *r, size_t *out_len);
  * SensorData { device_id: "ESP32-001", temperature_c: 21.5, humidity_percent: 60.2,
  * timestamp: 1678886400 }. device_id gets str's Debug escaping (\0 \t \r \n \" \\ and
  * \u{..}); which code points are escaped is exact below U+0800 and approximated above
- * (common invisible, combining, private-use and non-character ranges only; see sensor.c).
+ * (common invisible, combining, private-use and non-character ranges only; see
+ * sensor_text.c).
  * Returns a malloc'd string (caller frees) and its length in *out_len (if not NULL), or NULL
  * on allocation failure or a NULL |r|.
  */

@@ -1,0 +1,56 @@
+/* sensor_int.h -- private to sensor*.c: the decoder's state and what its three files share. */
+#ifndef WIRECHECK_SENSOR_INT_H
+#define WIRECHECK_SENSOR_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "json_scan.h"
+#include "sensor.h"
+#include "textbuf.h"
+
+/*
+ * sensor.c walks the text as serde_json's deserializer does; sensor_error.c words and
+ * positions a rejection as serde_json's Error Display does. Both work on this state.
+ */
+struct sensor_decoder {
+    struct json_scan sc;
+    struct sensor_error *err; /* NULL: the caller wants only the verdict */
+    struct sensor_record rec; /* the fields decoded so far */
+    bool have[4];             /* which known fields were seen, in FIELD_NAMES order */
+};
+
+/*
+ * Each of these fills d->err (when not NULL) with the message and serde's " at line L column
+ * C", and returns WC_ERR_INVALID so that a caller can `return sensor_error_...(d, ...)`.
+ */
+
+/* A syntax error the scanner recorded (serde's ErrorCode errors), at its recorded index. */
+int sensor_error_syntax(struct sensor_decoder *d);
+
+/* "<before><name><after>" (serde's de::Error::custom) at the cursor, as fix_position puts it. */
+int sensor_error_custom(struct sensor_decoder *d, const char *before, const char *name,
+                        const char *after);
+
+/*
+ * "invalid type: <number>, expected <expected>" ("invalid value: " when |as_value|), with the
+ * number worded as serde's Unexpected: "integer `5`", "floating point `1.5`".
+ */
+int sensor_error_unexpected_number(struct sensor_decoder *d, const struct json_scan_number *num,
+                                   const char *expected, bool as_value);
+
+/*
+ * serde_json's peek_invalid_type: the value at the cursor is not what the visitor wanted.
+ * It is parsed to be named, so a malformed value reports its syntax error instead.
+ */
+int sensor_error_invalid_type(struct sensor_decoder *d, const char *expected);
+
+/*
+ * Appends Rust's <str as Debug> of |s| (quotes included): serde's "invalid type: string
+ * \"..\"" (sensor_error.c) and sensor_debug (sensor_text.c) both quote this way. |s| is
+ * well-formed UTF-8; a truncated last sequence is dropped. Which code points become \u{..}
+ * is exact below U+0800 and approximated above (the table in sensor_text.c).
+ */
+void sensor_text_put_debug_str(struct textbuf *b, const char *s, size_t len);
+
+#endif
