@@ -352,7 +352,8 @@ static int expect_output(struct session *s, const struct cf_step *st, struct pro
             size_t from = out.len > 1500 ? out.len - 1500 : 0;
             bytes_printf(d, "%s since the case began (or the last match)%s:\n  ", sname,
                          from ? ", its end" : "");
-            bytes_escape(d, out.data + from, out.len - from, 1500);
+            /* out.data is NULL while the program has printed nothing */
+            bytes_escape(d, out.len ? out.data + from : "", out.len - from, 1500);
             bytes_puts(d, "\n");
         }
         int running = proc_running(p);

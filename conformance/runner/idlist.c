@@ -8,16 +8,6 @@
 
 #include "status.h"
 
-static char *dup_range(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = 0;
-    }
-    return p;
-}
-
 int idlist_parse(const char *file, const char *text, size_t len, struct idlist *out, char *err,
                  size_t errlen)
 {
@@ -77,8 +67,8 @@ int idlist_parse(const char *file, const char *text, size_t len, struct idlist *
         while (r < e && (text[r] == ' ' || text[r] == '\t'))
             r++;
         struct idlist_entry *en = &out->e[out->n];
-        en->id = dup_range(text + s, w - s);
-        en->reason = dup_range(text + r, e - r);
+        en->id = strndup(text + s, w - s);
+        en->reason = strndup(text + r, e - r);
         en->line = line;
         en->used = 0;
         out->n++;

@@ -9,16 +9,6 @@
 #include "casefile.h"
 #include "status.h"
 
-static char *dup_range(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = 0;
-    }
-    return p;
-}
-
 static int id_like(const char *s, size_t n)
 {
     size_t i = 0;
@@ -61,7 +51,7 @@ static int parse_cases(struct spec_req *r, const char *s, size_t n)
         if (!p)
             return WC_ERR_NOMEM;
         r->cases = p;
-        r->cases[r->n_cases] = dup_range(s + st, i - st);
+        r->cases[r->n_cases] = strndup(s + st, i - st);
         if (!r->cases[r->n_cases])
             return WC_ERR_NOMEM;
         r->n_cases++;
@@ -75,7 +65,7 @@ static int parse_heading(struct spec_req *r, const char *s, size_t n, char *why,
     size_t i = 0;
     while (i < n && s[i] != ' ')
         i++;
-    r->id = dup_range(s, i);
+    r->id = strndup(s, i);
     while (i < n && s[i] == ' ')
         i++;
     if (i >= n || s[i] != '[') {
@@ -85,7 +75,7 @@ static int parse_heading(struct spec_req *r, const char *s, size_t n, char *why,
     size_t st = ++i;
     while (i < n && s[i] != ',' && s[i] != ']')
         i++;
-    r->strength = dup_range(s + st, i - st);
+    r->strength = strndup(s + st, i - st);
     if (!r->id || !r->strength)
         return WC_ERR_NOMEM;
     if (strcmp(r->strength, "MUST") && strcmp(r->strength, "SHOULD") &&
@@ -113,7 +103,7 @@ static int parse_heading(struct spec_req *r, const char *s, size_t n, char *why,
     i++;
     while (i < n && s[i] == ' ')
         i++;
-    r->title = dup_range(s + i, n - i);
+    r->title = strndup(s + i, n - i);
     return r->title ? 0 : WC_ERR_NOMEM;
 }
 
@@ -142,7 +132,7 @@ int spec_parse(const char *file, const char *text, size_t len, struct spec *out,
         if ((heading || at_end) && cur) {
             while (body.len && (body.data[body.len - 1] == '\n' || body.data[body.len - 1] == ' '))
                 body.len--;
-            cur->text = dup_range(bytes_str(&body), body.len);
+            cur->text = strndup(bytes_str(&body), body.len);
             if (!cur->text)
                 rc = WC_ERR_NOMEM;
             cur = NULL;
