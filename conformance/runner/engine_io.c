@@ -353,7 +353,7 @@ static int expect_output(struct session *s, const struct cf_step *st, struct pro
             bytes_printf(d, "%s since the case began (or the last match)%s:\n  ", sname,
                          from ? ", its end" : "");
             /* out.data is NULL while the program has printed nothing */
-            bytes_escape(d, out.len ? out.data + from : "", out.len - from, 1500);
+            bytes_escape(d, out.len ? (const void *)(out.data + from) : "", out.len - from, 1500);
             bytes_puts(d, "\n");
         }
         int running = proc_running(p);
