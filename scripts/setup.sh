@@ -4,7 +4,7 @@
 #          scripts/setup.sh --fuzz     also AFL++ and dpkg-dev (fuzz builds; configuring the fuzz
 #                                      preset then fetches cJSON's source: fuzz/get-cjson-source)
 set -euo pipefail
-pkgs="cmake ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libcjson-dev libcmocka-dev python3"
+pkgs="cmake ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libcjson-dev libcmocka-dev python3 locales"
 want_fuzz=0
 for a in "$@"; do
   case "$a" in
@@ -27,6 +27,13 @@ if [ -n "$missing" ]; then
   apt-get update -qq
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# A decimal-comma locale, so the float formatter's locale-independence test really runs.
+if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+  if [ "$(id -u)" = 0 ]; then
+    localedef -i de_DE -f UTF-8 de_DE.UTF-8 >/dev/null 2>&1 ||
+      echo "setup.sh: could not generate de_DE.UTF-8; the locale test will skip" >&2
+  fi
 fi
 # clang must be callable as `clang` for the presets
 if ! command -v clang >/dev/null 2>&1 && [ -x /usr/bin/clang-14 ]; then
