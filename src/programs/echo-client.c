@@ -65,7 +65,7 @@ int main(int argc, char **argv)
     if (c.message_file != NULL) {
         file_data = prog_read_file(c.message_file, ECHO_CLIENT_MAX_MESSAGE, &c.message_len);
         if (file_data == NULL)
-            return PROG_EXIT_USAGE;
+            return PROG_EXIT_IO;
         c.message = file_data;
     }
     reply = malloc(c.message_len + 1);

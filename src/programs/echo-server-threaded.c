@@ -9,9 +9,11 @@ int main(int argc, char **argv)
         .summary = "TCP echo server with one thread per client, as the seed's threaded server.",
         .default_addr = "127.0.0.1:7878",
         .is_server = 1,
-        .options = PROG_OPT_MAX_CONNS,
+        .options = PROG_OPT_MAX_CONNS | PROG_OPT_IDLE_TIMEOUT,
         .extra_help = "  --max-conns N        clients served at once (default 512); more wait\n"
-                      "                       in the listen backlog\n",
+                      "                       in the listen backlog\n"
+                      "  --idle-timeout MS    hang up on a client that sends nothing for MS (default 0:\n"
+                      "                       never, as the seed)\n",
     };
     struct prog_opts opts;
     struct echo_conn_style style = {.threaded = 1};
@@ -19,6 +21,7 @@ int main(int argc, char **argv)
 
     prog_parse(&info, argc, argv, &opts, NULL, NULL);
     style.quiet = opts.quiet;
+    style.idle_timeout_ms = opts.idle_timeout_ms;
     prog_signals_init();
     fd = prog_tcp_listen(&opts, "Multi-threaded TCP Echo Server listening on");
     return prog_serve_threaded(fd, opts.max_conns, echo_conn_handle, &style);

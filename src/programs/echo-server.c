@@ -9,6 +9,9 @@ int main(int argc, char **argv)
         .summary = "TCP echo server that serves one client at a time, as the seed's Server.rs.",
         .default_addr = "127.0.0.1:7878",
         .is_server = 1,
+        .options = PROG_OPT_IDLE_TIMEOUT,
+        .extra_help = "  --idle-timeout MS    hang up on a client that sends nothing for MS (default 0:\n"
+                      "                       never, as the seed)\n",
     };
     struct prog_opts opts;
     struct echo_conn_style style = {.threaded = 0};
@@ -16,6 +19,7 @@ int main(int argc, char **argv)
 
     prog_parse(&info, argc, argv, &opts, NULL, NULL);
     style.quiet = opts.quiet;
+    style.idle_timeout_ms = opts.idle_timeout_ms;
     prog_signals_init();
     fd = prog_tcp_listen(&opts, "TCP Echo Server listening on");
     return prog_serve_serial(fd, echo_conn_handle, &style);

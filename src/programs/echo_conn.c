@@ -1,6 +1,7 @@
 /* echo_conn.c -- the echo servers' per-connection loop, shared by the serial and threaded mains. */
 #include "echo_conn.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,12 +24,16 @@ void echo_conn_handle(int fd, const char *peer, void *ctx)
     }
     prog_out("Handling connection from: %s", peer);
     for (;;) {
-        int w = prog_wait_readable(fd);
+        int w = prog_wait_readable(fd, style->idle_timeout_ms);
         ssize_t n;
         int r;
 
         if (w == 0)
             break; /* stopping */
+        if (w == -ETIMEDOUT) {
+            prog_err("Closing idle connection from %s after %d ms", peer, style->idle_timeout_ms);
+            break;
+        }
         n = w < 0 ? w : net_read_timeout(fd, buf, ECHO_BUF_SIZE, -1);
         if (n == 0) {
             prog_out("Client %s disconnected.", peer);

@@ -6,6 +6,7 @@
 struct echo_conn_style {
     int threaded; /* 0: serial server's lines (with "Received N bytes"), 1: threaded server's */
     int quiet;    /* no per-message lines */
+    int idle_timeout_ms; /* hang up on a client silent this long; 0: never */
 };
 
 /* Echoes everything read from |fd| back to it until EOF, an error or a stop signal.

@@ -97,7 +97,7 @@ void prog_parse(const struct prog_info *info, int argc, char **argv, struct prog
                 prog_extra_fn extra, void *ctx)
 {
     const char *addr_opt = info->is_server ? "--listen" : "--connect";
-    int i;
+    int i, n_rc;
 
     setvbuf(stdout, NULL, _IOLBF, 0); /* log lines reach a pipe as they happen */
     memset(opts, 0, sizeof(*opts));
@@ -126,6 +126,7 @@ void prog_parse(const struct prog_info *info, int argc, char **argv, struct prog
         }
         if (match_opt(arg, addr_opt, &iv) ||
             ((info->options & PROG_OPT_TIMEOUT) && match_opt(arg, "--timeout", &iv)) ||
+            ((info->options & PROG_OPT_IDLE_TIMEOUT) && match_opt(arg, "--idle-timeout", &iv)) ||
             ((info->options & PROG_OPT_MAX_CONNS) && match_opt(arg, "--max-conns", &iv)) ||
             ((info->options & PROG_OPT_MAX_LINE) && match_opt(arg, "--max-line", &iv))) {
             int is_inline = iv != NULL;
@@ -137,6 +138,11 @@ void prog_parse(const struct prog_info *info, int argc, char **argv, struct prog
                 i++;
             if (strncmp(arg, addr_opt, strlen(addr_opt)) == 0) {
                 opts->addr_text = value;
+            } else if (strncmp(arg, "--idle-timeout", 14) == 0) {
+                if (prog_parse_size(value, 0, 24 * 3600 * 1000, &n) != 0)
+                    usage_error(info, "--idle-timeout wants milliseconds (0..86400000), not '%s'",
+                                value);
+                opts->idle_timeout_ms = (int)n;
             } else if (strncmp(arg, "--timeout", 9) == 0) {
                 if (prog_parse_size(value, 1, 3600 * 1000, &n) != 0)
                     usage_error(info, "--timeout wants milliseconds (1..3600000), not '%s'",
@@ -165,9 +171,15 @@ void prog_parse(const struct prog_info *info, int argc, char **argv, struct prog
         usage_error(info, "unknown option '%s'", arg);
     }
     out_muted = opts->quiet && !info->is_server;
-    if (net_parse_addr(opts->addr_text, &opts->addr) != 0)
+    n_rc = net_parse_addr(opts->addr_text, &opts->addr);
+    if (n_rc == -EINVAL)
         usage_error(info, "not an address (want HOST:PORT, e.g. 127.0.0.1:7878 or [::1]:7878): '%s'",
                     opts->addr_text);
+    if (n_rc < 0) {
+        fprintf(stderr, "%s: cannot resolve '%s': %s\n", info->name, opts->addr_text,
+                n_rc == -ENOENT ? "no such host" : wc_strerror(n_rc));
+        exit(PROG_EXIT_CONNECT);
+    }
 }
 
 static pthread_mutex_t out_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -228,6 +240,9 @@ const char *prog_errno_text(int err, char *buf, size_t cap)
 static int stop_pipe[2] = {-1, -1};
 /* Atomic, not just volatile: worker threads read it too. Lock-free, so signal-safe. */
 static atomic_int stop_flag;
+/* The serial loop's current client: a stop signal shuts it down so that a send blocked on a
+ * client that never reads returns at once (shutdown is async-signal-safe). */
+static atomic_int serial_conn = -1;
 
 static void on_stop_signal(int sig)
 {
@@ -236,6 +251,8 @@ static void on_stop_signal(int sig)
 
     (void)sig;
     atomic_store(&stop_flag, 1);
+    if (atomic_load(&serial_conn) >= 0)
+        shutdown(atomic_load(&serial_conn), SHUT_RDWR);
     if (write(stop_pipe[1], &b, 1) < 0) {
         /* the pipe is full: a byte is already waiting, which is all we need */
     }
@@ -269,17 +286,19 @@ int prog_stopping(void)
     return atomic_load(&stop_flag) != 0;
 }
 
-int prog_wait_readable(int fd)
+int prog_wait_readable(int fd, int timeout_ms)
 {
     for (;;) {
         struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = stop_pipe[0], .events = POLLIN}};
-        int n = poll(p, 2, -1);
+        int n = poll(p, 2, timeout_ms > 0 ? timeout_ms : -1);
 
         if (n < 0) {
             if (errno == EINTR)
                 continue;
             return -errno;
         }
+        if (n == 0)
+            return -ETIMEDOUT;
         if (p[1].revents != 0 || atomic_load(&stop_flag))
             return 0;
         if (p[0].revents != 0)
@@ -308,7 +327,7 @@ int prog_tcp_listen(const struct prog_opts *opts, const char *banner)
 static int accept_one(int listen_fd, char peer[NET_ADDR_TEXT])
 {
     char ebuf[128];
-    int r = prog_wait_readable(listen_fd);
+    int r = prog_wait_readable(listen_fd, 0);
     int fd;
 
     if (r == 0)
@@ -340,7 +359,10 @@ int prog_serve_serial(int listen_fd, prog_conn_fn fn, void *ctx)
             break;
         if (fd < 0)
             continue;
-        fn(fd, peer, ctx);
+        atomic_store(&serial_conn, fd);
+        if (!prog_stopping()) /* a signal may have come between accept and the store */
+            fn(fd, peer, ctx);
+        atomic_store(&serial_conn, -1);
         close(fd);
     }
     close(listen_fd);

@@ -31,6 +31,7 @@ struct prog_info {
 #define PROG_OPT_TIMEOUT 1u   /* --timeout MS */
 #define PROG_OPT_MAX_CONNS 2u /* --max-conns N */
 #define PROG_OPT_MAX_LINE 4u  /* --max-line BYTES */
+#define PROG_OPT_IDLE_TIMEOUT 8u /* --idle-timeout MS */
 
 /* Options every program understands; programs add their own through |extra|. */
 struct prog_opts {
@@ -40,6 +41,7 @@ struct prog_opts {
     int timeout_ms;   /* clients: --timeout MS (default 5000) */
     size_t max_conns; /* threaded servers: --max-conns N (default 512) */
     size_t max_line;  /* sensor: --max-line BYTES (default 64 KiB) */
+    int idle_timeout_ms; /* TCP servers: --idle-timeout MS, 0 = never (the seed's behaviour) */
 };
 
 /*
@@ -80,10 +82,10 @@ int prog_stop_fd(void);
 int prog_stopping(void);
 
 /*
- * Waits until |fd| is readable or a stop signal arrived. Returns 1 (readable), 0 (stopping),
- * or -errno.
+ * Waits until |fd| is readable or a stop signal arrived, at most |timeout_ms| (<= 0: no limit).
+ * Returns 1 (readable), 0 (stopping), -ETIMEDOUT, or -errno.
  */
-int prog_wait_readable(int fd);
+int prog_wait_readable(int fd, int timeout_ms);
 
 /* Per-connection handler for the serving loops; |peer| is the client's address text. */
 typedef void (*prog_conn_fn)(int fd, const char *peer, void *ctx);

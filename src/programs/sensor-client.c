@@ -113,29 +113,59 @@ static int exchange_line(int fd, const char *line, size_t len, unsigned char *re
     return PROG_EXIT_IO;
 }
 
+/* Reads one line of stdin (without its '\n') into |buf| of |cap| bytes. Returns its length,
+ * -1 at end of input, -2 when the line is longer than |cap|, -3 on a read error. */
+static long read_stdin_line(char *buf, size_t cap)
+{
+    size_t len = 0;
+    int c;
+
+    while ((c = getchar()) != EOF && c != '\n') {
+        if (len == cap) {
+            while ((c = getchar()) != EOF && c != '\n') {
+                /* skip the rest of the overlong line */
+            }
+            return -2;
+        }
+        buf[len++] = (char)c;
+    }
+    if (ferror(stdin))
+        return -3;
+    if (c == EOF && len == 0)
+        return -1;
+    return (long)len;
+}
+
 static int send_stdin_lines(int fd, unsigned char *reply, int timeout_ms)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    char *line = malloc(SENSOR_CLIENT_MAX_INPUT_LINE);
     int status = PROG_EXIT_OK;
 
-    while (status == PROG_EXIT_OK && (n = getline(&line, &cap, stdin)) >= 0) {
-        size_t len = (size_t)n, start, end;
+    if (line == NULL) {
+        prog_err("Error: out of memory");
+        return PROG_EXIT_IO;
+    }
+    while (status == PROG_EXIT_OK) {
+        long n = read_stdin_line(line, SENSOR_CLIENT_MAX_INPUT_LINE);
+        size_t start, end;
 
-        if (len > 0 && line[len - 1] == '\n')
-            len--;
-        if (len > SENSOR_CLIENT_MAX_INPUT_LINE) {
-            prog_err("Error: input line of %zu bytes is longer than %zu", len,
-                     SENSOR_CLIENT_MAX_INPUT_LINE);
-            status = PROG_EXIT_USAGE;
+        if (n == -1)
+            break;
+        if (n == -2) {
+            prog_err("Error: an input line is longer than %zu bytes", SENSOR_CLIENT_MAX_INPUT_LINE);
+            status = PROG_EXIT_IO;
+            break;
+        }
+        if (n == -3) {
+            prog_err("Error: cannot read standard input: %s", strerror(errno));
+            status = PROG_EXIT_IO;
             break;
         }
         /* A blank line gets no reply from the server: do not wait for one. */
-        utf8_trim(line, len, &start, &end);
-        if (start == end && utf8_valid(line, len))
+        utf8_trim(line, (size_t)n, &start, &end);
+        if (start == end && utf8_valid(line, (size_t)n))
             continue;
-        status = exchange_line(fd, line, len, reply, timeout_ms);
+        status = exchange_line(fd, line, (size_t)n, reply, timeout_ms);
     }
     free(line);
     return status;
@@ -155,7 +185,7 @@ int main(int argc, char **argv)
             "  --humidity F         humidity_percent (default 60.2)\n"
             "  --timestamp N        timestamp, 0..18446744073709551615 (default 1678886400)\n"
             "  --stdin              instead, send each non-blank stdin line as it is (JSON or\n"
-            "                       not) and print each reply\n"
+            "                       not; at most 1 MiB each) and print each reply\n"
             "  --timeout MS         give up when the server sends nothing for MS (default 5000)\n",
     };
     struct sensor_client c = {.record = sensor_seed_record};

@@ -1,4 +1,5 @@
 /* sensor-server.c -- the seed's JSON SensorData server, with real newline framing and concurrency. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,6 +13,7 @@
 struct sensor_server {
     int quiet;
     size_t max_line;
+    int idle_timeout_ms;
 };
 
 /* Logs one line's outcome as the seed does and sends its reply. Returns 0, or -1 to hang up. */
@@ -66,12 +68,16 @@ static void sensor_conn(int fd, const char *peer, void *ctx)
     }
     prog_out("Handling JSON connection from: %s", peer);
     for (;;) {
-        int w = prog_wait_readable(fd);
+        int w = prog_wait_readable(fd, srv->idle_timeout_ms);
         ssize_t n;
         size_t off = 0;
 
         if (w == 0)
             break;
+        if (w == -ETIMEDOUT) {
+            prog_err("Closing idle connection from %s after %d ms", peer, srv->idle_timeout_ms);
+            break;
+        }
         n = w < 0 ? w : net_read_timeout(fd, buf, SENSOR_READ_SIZE, -1);
         if (n == 0) {
             /* Half-close: a last line without '\n' is still a message. */
@@ -112,10 +118,12 @@ int main(int argc, char **argv)
                    "but framing by newline and serving clients concurrently.",
         .default_addr = "127.0.0.1:1234",
         .is_server = 1,
-        .options = PROG_OPT_MAX_CONNS | PROG_OPT_MAX_LINE,
+        .options = PROG_OPT_MAX_CONNS | PROG_OPT_MAX_LINE | PROG_OPT_IDLE_TIMEOUT,
         .extra_help = "  --max-conns N        clients served at once (default 512)\n"
                       "  --max-line BYTES     longest line accepted (default 65536); a longer\n"
-                      "                       one gets ERROR and is skipped\n",
+                      "                       one gets ERROR and is skipped\n"
+                      "  --idle-timeout MS    hang up on a client that sends nothing for MS (default 0:\n"
+                      "                       never, as the seed)\n",
     };
     struct prog_opts opts;
     struct sensor_server srv;
@@ -124,6 +132,7 @@ int main(int argc, char **argv)
     prog_parse(&info, argc, argv, &opts, NULL, NULL);
     srv.quiet = opts.quiet;
     srv.max_line = opts.max_line;
+    srv.idle_timeout_ms = opts.idle_timeout_ms;
     prog_signals_init();
     fd = prog_tcp_listen(&opts, "JSON Server listening on");
     return prog_serve_threaded(fd, opts.max_conns, sensor_conn, &srv);

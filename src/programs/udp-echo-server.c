@@ -43,7 +43,7 @@ int main(int argc, char **argv)
     for (;;) {
         struct net_addr from;
         ssize_t n;
-        int w = prog_wait_readable(fd);
+        int w = prog_wait_readable(fd, 0);
 
         if (w <= 0)
             break;

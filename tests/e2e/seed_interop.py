@@ -8,7 +8,8 @@ server's log once client port numbers are masked. The seed programs hard-code th
 (7878, 8080, 1234): a check whose port is busy is skipped, never assumed free.
 
 usage: seed_interop.py PROGRAM_DIR   (seed binaries from $WIRECHECK_SEED_BIN,
-                                     default /tmp/seed-programs/bin; exit 77 if absent)
+                                     default <repo>/build/seed-programs/bin, where
+                                     scripts/test.sh builds them; exit 77 if absent)
 """
 import os
 import re
@@ -20,7 +21,9 @@ import time
 
 SKIP = 77
 prog_dir = sys.argv[1]
-seed_dir = os.environ.get("WIRECHECK_SEED_BIN", "/tmp/seed-programs/bin")
+_repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+seed_dir = os.environ.get("WIRECHECK_SEED_BIN",
+                          os.path.join(_repo, "build", "seed-programs", "bin"))
 failures = []
 ran = 0
 

@@ -207,6 +207,22 @@ static void test_sensor_client_against_sensor_server(void **state)
                                 "Sending JSON: [\"B\",1e39,2,3]\n"
                                 "Server response: ACK: Received data from B (Temp: infC)\n"));
     free(out);
+    {
+        /* an input line over the 1 MiB cap is refused, not buffered without bound */
+        size_t big = 1024 * 1024 + 10;
+        char *in = malloc(big + 2);
+        const char *args[] = {"--connect", p.addr, "--stdin", NULL};
+        char *err = NULL;
+
+        assert_non_null(in);
+        memset(in, 'x', big);
+        in[big] = '\n';
+        in[big + 1] = '\0';
+        assert_int_equal(e2e_run("sensor-client", args, in, 10000, NULL, &err), 1);
+        assert_non_null(strstr(err, "longer than"));
+        free(err);
+        free(in);
+    }
     assert_int_equal(e2e_stop(&p, SIGTERM), 0);
     e2e_cleanup(&p);
 }

@@ -201,39 +201,87 @@ static void test_threaded_serves_interleaved_clients(void **state)
     e2e_cleanup(&p);
 }
 
+/*
+ * Connects a client that sends without ever reading until the server's echo is stuck: both
+ * directions full. Small buffers make that happen after a few hundred KiB. Returns the fd.
+ */
+static int connect_stalled(const char *addr)
+{
+    unsigned char *flood = calloc(1, 65536);
+    int small = 4096;
+    int fd = e2e_connect(addr);
+    size_t sent = 0;
+    int stuck = 0;
+
+    assert_non_null(flood);
+    assert_true(fd >= 0);
+    assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)), 0);
+    while (sent < 64u * 1024 * 1024 && !stuck) {
+        ssize_t w = send(fd, flood, 65536, MSG_DONTWAIT | MSG_NOSIGNAL);
+
+        if (w > 0) {
+            sent += (size_t)w;
+        } else {
+            struct pollfd pf = {.fd = fd, .events = POLLOUT};
+            stuck = poll(&pf, 1, 300) == 0; /* no room for 300 ms: the server is blocked */
+        }
+    }
+    free(flood);
+    assert_true(stuck); /* otherwise this test would prove nothing */
+    return fd;
+}
+
 static void test_threaded_stalled_client_never_delays_another(void **state)
 {
     struct e2e_proc p;
-    unsigned char *flood = calloc(1, 4 * 1024 * 1024);
     int stalled, idle, other;
-    size_t sent = 0;
 
     (void)state;
-    assert_non_null(flood);
     assert_int_equal(e2e_start_server(&p, "echo-server-threaded", NULL, NULL), 0);
     idle = e2e_connect(p.addr); /* connects and sends nothing */
-    stalled = e2e_connect(p.addr);
-    assert_true(idle >= 0 && stalled >= 0);
-    /* Send without ever reading until the server's echo blocks on our full receive buffer. */
-    while (sent < 4 * 1024 * 1024) {
-        ssize_t w = send(stalled, flood + sent, 65536, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (w <= 0) {
-            struct pollfd pf = {.fd = stalled, .events = POLLOUT};
-            if (poll(&pf, 1, 300) <= 0)
-                break; /* both directions are full: the server's thread is stuck writing */
-            continue;
-        }
-        sent += (size_t)w;
-    }
+    assert_true(idle >= 0);
+    stalled = connect_stalled(p.addr);
     other = e2e_connect(p.addr);
     assert_true(other >= 0);
     assert_echo(other, (const unsigned char *)"not delayed", 11);
     close(other);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0); /* even with a handler stuck in send */
     close(stalled);
     close(idle);
+    e2e_cleanup(&p);
+}
+
+static void test_serial_exits_zero_on_sigterm_while_blocked_writing(void **state)
+{
+    struct e2e_proc p;
+    int stalled;
+
+    (void)state;
+    assert_int_equal(e2e_start_server(&p, "echo-server", NULL, NULL), 0);
+    stalled = connect_stalled(p.addr);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    close(stalled);
+    e2e_cleanup(&p);
+}
+
+static void test_idle_timeout_hangs_up_on_silent_clients_only(void **state)
+{
+    const char *args[] = {"--idle-timeout", "300", "--max-conns", "1", NULL};
+    struct e2e_proc p;
+    int idle, busy;
+
+    (void)state;
+    assert_int_equal(e2e_start_server(&p, "echo-server-threaded", NULL, args), 0);
+    idle = e2e_connect(p.addr); /* takes the only slot, then says nothing */
+    busy = e2e_connect(p.addr); /* waits in the backlog until the idle one is dropped */
+    assert_true(idle >= 0 && busy >= 0);
+    assert_true(e2e_expect_eof(idle, 5000));
+    assert_echo(busy, (const unsigned char *)"my turn", 7);
+    assert_true(e2e_wait_for_text(p.err_path, "Closing idle connection from", 5000));
+    close(idle);
+    close(busy);
     assert_int_equal(e2e_stop(&p, SIGTERM), 0);
     e2e_cleanup(&p);
-    free(flood);
 }
 
 static void test_threaded_exits_zero_with_open_connections(void **state)
@@ -309,6 +357,8 @@ int main(void)
         cmocka_unit_test(test_serial_server_serves_the_second_client_after_the_first),
         cmocka_unit_test(test_threaded_serves_interleaved_clients),
         cmocka_unit_test(test_threaded_stalled_client_never_delays_another),
+        cmocka_unit_test(test_serial_exits_zero_on_sigterm_while_blocked_writing),
+        cmocka_unit_test(test_idle_timeout_hangs_up_on_silent_clients_only),
         cmocka_unit_test(test_threaded_exits_zero_with_open_connections),
         cmocka_unit_test(test_bad_usage_exits_2_and_busy_port_exits_3),
         cmocka_unit_test(test_ipv6_loopback),

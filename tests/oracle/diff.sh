@@ -5,7 +5,8 @@
 #   SENSOR_REPLY  wirecheck's tests/oracle/sensor_reply binary
 #   COUNT         random cases to generate (default 120000; fixed and JSONTestSuite cases are added)
 # env:
-#   WIRECHECK_SEED_BIN    folder holding the seed's sensor_oracle (default /tmp/seed-programs/bin)
+#   WIRECHECK_SEED_BIN    folder holding the seed's sensor_oracle (default
+#                         <repo>/build/seed-programs/bin, where scripts/test.sh builds it)
 #   WIRECHECK_SHARED_DIR  the shared folder with data/jsontestsuite (optional)
 #   WIRECHECK_DIFF_KEEP   a folder to keep the corpus and both outputs in (optional)
 #
@@ -17,7 +18,8 @@ set -euo pipefail
 reply_bin=${1:?usage: diff.sh SENSOR_REPLY [COUNT]}
 count=${2:-120000}
 here=$(cd "$(dirname "$0")" && pwd)
-oracle=${WIRECHECK_SEED_BIN:-/tmp/seed-programs/bin}/sensor_oracle
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+oracle=${WIRECHECK_SEED_BIN:-$repo/build/seed-programs/bin}/sensor_oracle
 
 if [ ! -x "$oracle" ]; then
   echo "SKIP: $oracle not found: build it with shared/seed-programs/build.sh or set WIRECHECK_SEED_BIN"
