@@ -112,7 +112,7 @@ static void test_casefile_headers_and_options(void **state)
     assert_int_equal(c->steps[1].chunk, 1);
     assert_int_equal(c->steps[1].delay_ms, 5);
     assert_int_equal(c->steps[2].timeout_ms, 700);
-    assert_int_equal(c->steps[2].nonstrict, CF_CLOSE_FIN | CF_CLOSE_RST);
+    assert_int_equal(c->steps[2].nonstrict, CF_CLOSE_FIN | CF_CLOSE_RST | CF_CLOSE_UNREAD);
     assert_string_equal(c->steps[3].regex, "^A\"B$");
     assert_int_equal(c->steps[4].close_ok, CF_CLOSE_FIN | CF_CLOSE_RST);
     assert_int_equal(c->steps[5].ms, 20);
@@ -143,6 +143,44 @@ static void test_casefile_blocks_and_index(void **state)
     assert_int_equal(d->index_at[0], 2);
     assert_int_equal(d->index_at[1], 3);
     casefile_free(c);
+}
+
+/* expect-close kinds and alternatives, and the nonstrict= kinds. */
+struct close_row {
+    const char *label;
+    const char *step;
+    unsigned close_ok;
+    unsigned nonstrict;
+};
+
+static void test_casefile_close_kinds(void **state)
+{
+    (void)state;
+    static const struct close_row rows[] = {
+        {"fin", "expect-close a fin", CF_CLOSE_FIN, 0},
+        {"rst", "expect-close a rst", CF_CLOSE_RST, 0},
+        {"unread", "expect-close a unread", CF_CLOSE_UNREAD, 0},
+        {"fin or unread with |", "expect-close a fin|unread", CF_CLOSE_FIN | CF_CLOSE_UNREAD, 0},
+        {"rst or unread with ,", "expect-close a rst,unread", CF_CLOSE_RST | CF_CLOSE_UNREAD,
+         0},
+        {"close is any of the three", "expect-close a close",
+         CF_CLOSE_FIN | CF_CLOSE_RST | CF_CLOSE_UNREAD, 0},
+        {"nonstrict unread", "expect-close a fin nonstrict=unread", CF_CLOSE_FIN,
+         CF_CLOSE_UNREAD},
+        {"nonstrict rst|timeout", "expect-close a fin nonstrict=rst|timeout", CF_CLOSE_FIN,
+         CF_CLOSE_RST | CF_CLOSE_TIMEOUT},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, HEAD "connect a\n%s\n", rows[i].step);
+        struct cf_case *c = parse_ok(text);
+        if (c->steps[1].close_ok != rows[i].close_ok ||
+            c->steps[1].nonstrict != rows[i].nonstrict)
+            print_error("row '%s'\n", rows[i].label);
+        assert_int_equal(c->steps[1].close_ok, rows[i].close_ok);
+        assert_int_equal(c->steps[1].nonstrict, rows[i].nonstrict);
+        casefile_free(c);
+    }
 }
 
 static void test_casefile_continuation_and_crlf(void **state)
@@ -226,6 +264,15 @@ static void test_casefile_errors_name_file_and_line(void **state)
         {"parallel cannot share", HEAD "connect a\nparallel 2\nsend a \"x\"\nend\n",
          "t.case:7: 'a' is used before"},
         {"NUL in the file", HEAD "sle\0ep 1\n", "t.case:5: NUL byte"},
+        {"timeout is no close kind", HEAD "connect a\nexpect-close a fin|timeout\n",
+         "t.case:6: expect-close takes"},
+        {"empty alternative list", HEAD "connect a\nexpect-close a |\n",
+         "t.case:6: expect-close takes"},
+        /* regression: 4 nested parallel 1000 blocks ran 10^12 sessions' worth of threads */
+        {"parallel inside parallel", HEAD "parallel 2\nparallel 2\nconnect a\nclose a\n"
+         "end\nend\n", "t.case:6: parallel inside parallel (line 5)"},
+        {"parallel inside repeat inside parallel", HEAD "parallel 2\nrepeat 2\nparallel 2\n"
+         "sleep 1\nend\nend\nend\n", "t.case:7: parallel inside parallel"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         struct cf_case *c = (struct cf_case *)1;
@@ -297,6 +344,7 @@ int main(void)
         cmocka_unit_test(test_casefile_pattern_is_deterministic_and_not_periodic),
         cmocka_unit_test(test_casefile_headers_and_options),
         cmocka_unit_test(test_casefile_blocks_and_index),
+        cmocka_unit_test(test_casefile_close_kinds),
         cmocka_unit_test(test_casefile_continuation_and_crlf),
         cmocka_unit_test(test_casefile_suite_file),
         cmocka_unit_test(test_casefile_errors_name_file_and_line),

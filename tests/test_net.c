@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -508,6 +509,36 @@ static void test_read_timeout_with_signals(void **state)
     close(s);
 }
 
+/* net_wait_fd: the revents when ready, -ETIMEDOUT after the timeout (signals or not),
+ * POLLIN at EOF, and argument errors. */
+static void test_wait_fd(void **state)
+{
+    (void)state;
+    int c, s;
+    assert_int_equal(tcp_pair("127.0.0.1", &c, &s), 0);
+    assert_true(net_wait_fd(c, POLLOUT, 1000) & POLLOUT);
+    struct sigaction old;
+    alarms_start(5000, &old);
+    int64_t t0 = mono_ms();
+    int rc = net_wait_fd(c, POLLIN, 200);
+    int64_t el = mono_ms() - t0;
+    alarms_stop(&old);
+    assert_int_equal(rc, -ETIMEDOUT);
+    assert_true(el >= 195);
+    assert_true(el < 1500);
+    assert_int_equal(net_wait_fd(c, POLLIN, 0), -ETIMEDOUT);
+    assert_int_equal(net_write_all(s, "x", 1), 0);
+    assert_int_equal(net_wait_fd(c, POLLIN, 2000) & POLLIN, POLLIN);
+    char buf[4];
+    assert_int_equal(net_read_timeout(c, buf, sizeof(buf), 0), 1);
+    close(s);
+    assert_int_equal(net_wait_fd(c, POLLIN, 2000) & POLLIN, POLLIN); /* EOF is readable */
+    assert_int_equal(net_wait_fd(-1, POLLIN, 0), -EINVAL);
+    assert_int_equal(net_wait_fd(c, 0, 0), -EINVAL);
+    close(c);
+    assert_int_equal(net_wait_fd(c, POLLIN, 0), -EBADF);
+}
+
 static void test_set_timeouts(void **state)
 {
     (void)state;
@@ -835,6 +866,7 @@ int main(void)
         cmocka_unit_test(test_connect_timeout),
         cmocka_unit_test(test_read_timeout),
         cmocka_unit_test(test_read_timeout_with_signals),
+        cmocka_unit_test(test_wait_fd),
         cmocka_unit_test(test_set_timeouts),
         cmocka_unit_test(test_set_nodelay),
         cmocka_unit_test(test_accept_eintr),

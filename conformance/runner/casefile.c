@@ -116,7 +116,8 @@ static int read_name(struct cf_parser *ps, struct cf_cur *k, struct cf_step *st,
     return 0;
 }
 
-/* "fin", "rst", "timeout", "close" (fin,rst), separated by ',' or '|'. */
+/* "fin", "rst", "unread", "timeout", "close" (any of the first three), separated by ',' or
+ * '|'. */
 static int parse_close_bits(const unsigned char *w, size_t n, int allow_timeout, unsigned *out)
 {
     *out = 0;
@@ -129,8 +130,10 @@ static int parse_close_bits(const unsigned char *w, size_t n, int allow_timeout,
             *out |= CF_CLOSE_FIN;
         else if (cfl_word_is(w + i, j - i, "rst"))
             *out |= CF_CLOSE_RST;
+        else if (cfl_word_is(w + i, j - i, "unread"))
+            *out |= CF_CLOSE_UNREAD;
         else if (cfl_word_is(w + i, j - i, "close"))
-            *out |= CF_CLOSE_FIN | CF_CLOSE_RST;
+            *out |= CF_CLOSE_FIN | CF_CLOSE_RST | CF_CLOSE_UNREAD;
         else if (allow_timeout && cfl_word_is(w + i, j - i, "timeout"))
             *out |= CF_CLOSE_TIMEOUT;
         else
@@ -170,7 +173,8 @@ static int parse_option(struct cf_parser *ps, struct cf_step *st, const unsigned
                (op == CF_EXPECT || op == CF_EXPECT_LINE || op == CF_EXPECT_CLOSE ||
                 op == CF_EXPECT_DATAGRAM)) {
         if (parse_close_bits(v, vl, 1, &st->nonstrict) < 0)
-            return cfl_fail(ps, WC_ERR_INVALID, "nonstrict= takes fin, rst, close or timeout");
+            return cfl_fail(ps, WC_ERR_INVALID,
+                            "nonstrict= takes fin, rst, unread, close or timeout");
     } else if (cfl_word_is(w, kl, "from") && (op == CF_EXPECT_STDOUT || op == CF_EXPECT_STDERR)) {
         if (!cfl_word_is(v, vl, "start"))
             return cfl_fail(ps, WC_ERR_INVALID, "from= takes start here");
@@ -211,7 +215,8 @@ static int parse_positional(struct cf_parser *ps, struct cf_step *st, const unsi
         return 0;
     case CF_EXPECT_CLOSE:
         if (parse_close_bits(w, wl, 0, &st->close_ok) < 0)
-            return cfl_fail(ps, WC_ERR_INVALID, "expect-close takes fin, rst or fin,rst");
+            return cfl_fail(ps, WC_ERR_INVALID, "expect-close takes fin, rst, unread, close, "
+                            "or alternatives like fin|rst");
         return 0;
     case CF_EXPECT_EXIT:
         if (cfl_word_is(w, wl, "nonzero"))
@@ -392,6 +397,13 @@ static int parse_step(struct cf_parser *ps, struct cf_cur *k)
         if (ps->depth >= ps->lim->max_depth || ps->depth >= CF_MAX_DEPTH_HARD)
             return cfl_fail(ps, WC_ERR_TOO_LONG, "blocks nested deeper than %u",
                             ps->lim->max_depth);
+        /* Sessions multiply: parallel inside parallel would run max_parallel^depth at once. */
+        for (unsigned d = 0; st->op == CF_PARALLEL && d < ps->depth; d++) {
+            if (ps->c->steps[ps->open_blocks[d]].op == CF_PARALLEL)
+                return cfl_fail(ps, WC_ERR_INVALID, "parallel inside parallel (line %u): "
+                                "sessions would multiply; use one parallel block",
+                                ps->c->steps[ps->open_blocks[d]].line);
+        }
         ps->saved_floor[ps->depth] = ps->name_floor;
         ps->saved_names[ps->depth] = ps->n_names;
         if (st->op == CF_PARALLEL)

@@ -54,21 +54,24 @@ enum cf_op {
     CF_SLEEP,             /* sleep MS */
     CF_EXPECT,            /* expect NAME DATA                  exact bytes, accumulated */
     CF_EXPECT_LINE,       /* expect-line NAME "text" | re"regex" */
-    CF_EXPECT_CLOSE,      /* expect-close NAME fin|rst|fin,rst */
+    CF_EXPECT_CLOSE,      /* expect-close NAME fin|rst|unread, alternatives: fin|unread */
     CF_EXPECT_SILENCE,    /* expect-silence NAME MS */
     CF_EXPECT_DATAGRAM,   /* expect-datagram NAME DATA [from=target|any] */
     CF_EXPECT_EXIT,       /* expect-exit CODE|nonzero|any      the program under test ended */
     CF_EXPECT_STDOUT,     /* expect-stdout "line" | re"regex" [from=start]  a line it printed */
     CF_EXPECT_STDERR,     /* expect-stderr "line" | re"regex" */
-    CF_PARALLEL,          /* parallel N ... end                N concurrent sessions of the body */
+    CF_PARALLEL,          /* parallel N ... end                N concurrent sessions of the body,
+                                                                   not inside another parallel */
     CF_REPEAT,            /* repeat N ... end                  the body N times in sequence */
 };
 
 /* Close kinds for expect-close and for nonstrict= alternatives. */
 enum cf_close_bits {
     CF_CLOSE_FIN = 1,     /* orderly close: read() returned 0 */
-    CF_CLOSE_RST = 2,     /* reset: ECONNRESET (e.g. the peer closed with unread data) */
+    CF_CLOSE_RST = 2,     /* reset (ECONNRESET), every byte the runner sent was answered */
     CF_CLOSE_TIMEOUT = 4, /* nonstrict=timeout: nothing happened before the deadline */
+    CF_CLOSE_UNREAD = 8,  /* reset after bytes the runner sent that no expect saw answered:
+                             the peer closed with unread data (see conn_note_reset) */
 };
 
 /* expect-exit codes besides 0..255. */

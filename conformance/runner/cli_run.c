@@ -41,8 +41,9 @@ static const char run_usage[] =
     "  --color W             auto (default: only on a terminal, not with NO_COLOR), always,\n"
     "                        never\n"
     "\n"
-    "exit codes: 0 every selected case passed, 1 some failed, 2 usage or case-file error,\n"
-    "            3 the target could not be started or reached\n";
+    "exit codes: 0 every selected case passed, 1 some failed, 2 usage or case-file error\n"
+    "            (or no case selected), 3 the target could not be started or reached\n"
+    "            (--connect finds nothing; --exec dies or is not ready at its first start)\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {

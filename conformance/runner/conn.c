@@ -1,7 +1,8 @@
-/* conn.c -- non-blocking sockets for the runner: deadlines everywhere, reads recorded as they come. */
+/* conn.c -- the runner's non-blocking sockets: bounded waits, reads recorded as they come. */
 #include "conn.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -31,30 +32,12 @@ void conn_cleanup(struct conn *c)
     bytes_cleanup(&c->rx);
 }
 
-static int remaining(int64_t deadline)
-{
-    int64_t left = deadline - tr_now_ms();
-    if (left <= 0)
-        return 0;
-    return left > 60000 ? 60000 : (int)left;
-}
-
-/* poll() one fd until |events| or the deadline; returns revents, 0 on timeout, -errno. */
+/* net_wait_fd until |deadline| (tr_now_ms clock): revents, 0 on timeout, or -errno. */
 static int wait_fd(int fd, short events, int64_t deadline)
 {
-    for (;;) {
-        struct pollfd p = {.fd = fd, .events = events};
-        int rc = poll(&p, 1, remaining(deadline));
-        if (rc > 0)
-            return p.revents;
-        if (rc == 0) {
-            if (remaining(deadline) == 0)
-                return 0;
-            continue;
-        }
-        if (errno != EINTR)
-            return -errno;
-    }
+    int64_t left = deadline - tr_now_ms();
+    int rc = net_wait_fd(fd, events, left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
+    return rc == -ETIMEDOUT ? 0 : rc;
 }
 
 static void forget_fd(struct conn *c)
@@ -157,6 +140,20 @@ int conn_accept(struct conn *c, int listen_fd, int64_t deadline)
     }
 }
 
+void conn_note_reset(struct conn *c)
+{
+    if (c->closed)
+        return;
+    size_t unanswered = c->tx_written - c->tx_answered;
+    c->closed = unanswered ? CF_CLOSE_UNREAD : CF_CLOSE_RST;
+    if (unanswered)
+        tr_note(c->tr, c->session, c->name, TR_EVENT, "peer reset the connection (RST) with "
+                "%zu byte%s we sent unanswered: closed with unread data", unanswered,
+                unanswered == 1 ? "" : "s");
+    else
+        tr_note(c->tr, c->session, c->name, TR_EVENT, "peer reset the connection (RST)");
+}
+
 /* One read into rx; records it. Returns count, 0 at close (c->closed set), -EAGAIN, -errno. */
 static ssize_t read_once(struct conn *c)
 {
@@ -181,8 +178,7 @@ static ssize_t read_once(struct conn *c)
     if (errno == EAGAIN || errno == EINTR)
         return -EAGAIN;
     if (errno == ECONNRESET) {
-        c->closed = CF_CLOSE_RST;
-        tr_note(c->tr, c->session, c->name, TR_EVENT, "peer reset the connection (RST)");
+        conn_note_reset(c);
         return 0;
     }
     c->read_errno = errno;
@@ -237,6 +233,8 @@ int conn_send(struct conn *c, const void *p, size_t len, size_t chunk, unsigned 
                 ssize_t w = send(c->fd, s + off, want < 65536 ? want : 65536, MSG_NOSIGNAL);
                 if (w < 0 && errno != EAGAIN && errno != EINTR) {
                     int e = errno;
+                    if (e == ECONNRESET)
+                        conn_note_reset(c);
                     if (off > piece_start)
                         tr_bytes(c->tr, c->session, c->name, TR_SEND, c->tx_off + piece_start,
                                  s + piece_start, off - piece_start);
@@ -244,8 +242,10 @@ int conn_send(struct conn *c, const void *p, size_t len, size_t chunk, unsigned 
                     *sent = off;
                     return -e;
                 }
-                if (w > 0)
+                if (w > 0) {
                     off += (size_t)w;
+                    c->tx_written += (size_t)w;
+                }
             }
         }
         tr_bytes(c->tr, c->session, c->name, TR_SEND, c->tx_off, s + piece_start,

@@ -28,8 +28,10 @@ struct conn {
     int fd;                /* -1 when closed by the runner */
     struct bytes rx;       /* TCP: received and not yet consumed */
     size_t rx_off;         /* stream offset of rx.data[0] */
-    size_t tx_off;         /* bytes sent so far */
-    unsigned closed;       /* CF_CLOSE_FIN / CF_CLOSE_RST once the peer closed */
+    size_t tx_off;         /* bytes sent so far (as recorded in the transcript) */
+    size_t tx_written;     /* TCP: bytes the kernel has taken, partial pieces included */
+    size_t tx_answered;    /* tx_written when an expect last matched bytes on this conn */
+    unsigned closed;       /* CF_CLOSE_FIN / _RST / _UNREAD once the peer closed */
     int read_errno;        /* a read error other than a reset */
     struct net_addr peer;  /* UDP: default destination (or last sender, for `server`) */
     int have_peer;
@@ -40,6 +42,19 @@ struct conn {
 
 /* Prepares an unopened connection named |name| recording into |tr|. */
 void conn_init(struct conn *c, const char *name, struct transcript *tr, unsigned session);
+
+/*
+ * Records that the peer reset the connection (once): CF_CLOSE_UNREAD when bytes the runner
+ * sent were never answered (tx_written > tx_answered: the peer most likely closed with them
+ * unread, which is what makes a TCP stack send RST instead of FIN), else CF_CLOSE_RST.
+ */
+void conn_note_reset(struct conn *c);
+
+/* Marks everything sent so far as answered: an expectation matched the peer's reply. */
+static inline void conn_answered(struct conn *c)
+{
+    c->tx_answered = c->tx_written;
+}
 
 /* Closes the socket (if open) and frees the buffer. */
 void conn_cleanup(struct conn *c);

@@ -11,9 +11,13 @@
 /* Longest line expect-line waits for before calling it a failure. */
 #define ENGINE_MAX_LINE ((size_t)1 << 20)
 
+/* "FIN", "RST", "RST with unread data" or alternatives, for the close kinds in |bits|. */
 static const char *close_name(unsigned bits)
 {
-    return bits == CF_CLOSE_FIN ? "FIN" : bits == CF_CLOSE_RST ? "RST" : "FIN or RST";
+    static const char *const names[8] = {
+        "no close", "FIN", "RST", "FIN or RST", "RST with unread data",
+        "FIN or RST with unread data", "RST (with or without unread data)", "any close"};
+    return names[(bits & (CF_CLOSE_FIN | CF_CLOSE_RST)) | ((bits & CF_CLOSE_UNREAD) ? 4 : 0)];
 }
 
 /* Renders |p| for a detail block: a quoted literal for text, else a hex dump. */
@@ -55,8 +59,9 @@ static int unmet(struct session *s, const struct cf_step *st, struct conn *c, in
 {
     unsigned happened = timed_out ? CF_CLOSE_TIMEOUT : c->closed;
     const char *what = timed_out ? "nothing more arrived in time"
-                                 : c->closed == CF_CLOSE_FIN ? "the peer closed (FIN)"
-                                                             : "the peer reset (RST)";
+                       : c->closed == CF_CLOSE_FIN ? "the peer closed (FIN)"
+                       : c->closed == CF_CLOSE_UNREAD ? "the peer reset (RST) with our bytes unread"
+                                                      : "the peer reset (RST)";
     if (st->nonstrict & happened) {
         eng_fail(s, st, OUT_NONSTRICT, "%s instead (allowed, not preferred)", what);
         return -1;
@@ -98,6 +103,8 @@ static int expect_bytes(struct session *s, const struct cf_step *st, struct conn
         if (c->rx.len >= wl) {
             bytes_consume(&c->rx, wl);
             c->rx_off += wl;
+            if (wl)
+                conn_answered(c);
             break;
         }
         if (c->closed) {
@@ -135,6 +142,7 @@ static int expect_line(struct session *s, const struct cf_step *st, struct conn 
             if (eng_line_matches(st, &re, c->rx.data, len)) {
                 bytes_consume(&c->rx, len + 1);
                 c->rx_off += len + 1;
+                conn_answered(c);
                 rc = 0;
                 break;
             }
@@ -246,9 +254,8 @@ static int expect_silence(struct session *s, const struct cf_step *st, struct co
         eng_fail(s, st, OUT_FAIL, "expected silence for %u ms, received %zu bytes", st->ms,
                  c->rx.len);
     } else {
-        eng_fail(s, st, OUT_FAIL, "expected silence for %u ms, the peer %s after %lld ms",
-                 st->ms, c->closed == CF_CLOSE_FIN ? "closed (FIN)" : "reset (RST)",
-                 (long long)(tr_now_ms() - start));
+        eng_fail(s, st, OUT_FAIL, "expected silence for %u ms, the peer closed (%s) after "
+                 "%lld ms", st->ms, close_name(c->closed), (long long)(tr_now_ms() - start));
     }
     return -1;
 }

@@ -170,9 +170,10 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
         }
         fputc('\n', f);
     }
-    /* Per requirement, in the order the cases cite them. */
-    fprintf(f, "  by requirement:\n");
-    for (size_t i = 0; i < run->n; i++) {
+    /* Per requirement, in the order the cases cite them (meaningless when nothing ran). */
+    if (!run->fatal)
+        fprintf(f, "  by requirement:\n");
+    for (size_t i = 0; !run->fatal && i < run->n; i++) {
         const struct case_result *r = &run->res[i];
         if (!r->selected)
             continue;
@@ -182,27 +183,41 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
                       strcmp(run->res[k].c->requirement, r->c->requirement) == 0);
         if (!first)
             continue;
-        unsigned n = 0, bad = 0;
-        struct bytes ids;
+        /* The line says whether the requirement is met: an unexpected pass is a pass here
+         * (it is the baseline that is out of date), flagged on its own. */
+        unsigned n = 0, bad = 0, nx = 0;
+        struct bytes ids, xids;
         bytes_init(&ids, 4096);
+        bytes_init(&xids, 4096);
         for (size_t k = i; k < run->n; k++) {
             const struct case_result *q = &run->res[k];
             if (!q->selected || strcmp(q->c->requirement, r->c->requirement) != 0)
                 continue;
             n++;
-            if (outcome_is_failure(q->outcome) || q->unexpected_pass) {
+            if (outcome_is_failure(q->outcome)) {
                 bad++;
                 bytes_printf(&ids, " %s", q->c->id);
+            } else if (q->unexpected_pass) {
+                nx++;
+                bytes_printf(&xids, " %s", q->c->id);
             }
         }
         const struct spec_req *req = run->spec ? spec_find(run->spec, r->c->requirement) : NULL;
-        fprintf(f, "    %-8s %-6s %-4s %u/%u%s%s%s\n", r->c->requirement,
+        fprintf(f, "    %-8s %-6s %-4s %u/%u%s%s%s%s%s%s\n", r->c->requirement,
                 req ? req->strength : "", bad ? "FAIL" : "ok", n - bad, n,
-                bad ? " (failing:" : "", bytes_str(&ids), bad ? ")" : "");
+                bad ? " (failing:" : "", bytes_str(&ids), bad ? ")" : "",
+                nx ? " (unexpected pass, update the baseline:" : "", bytes_str(&xids),
+                nx ? ")" : "");
         bytes_cleanup(&ids);
+        bytes_cleanup(&xids);
     }
     int code = run_exit_code(run);
     const char *col = ro->color ? (code ? "\033[1;31m" : "\033[1;32m") : "";
+    if (run->fatal) {
+        fprintf(f, "%sresult: NOT RUN%s (the target could not be started or reached: %s)\n",
+                col, ro->color ? "\033[0m" : "", run->fatal_msg);
+        return;
+    }
     fprintf(f, "%sresult: %s%s (%u failing, %u known failure%s, %u unexpected pass%s)\n", col,
             code ? "FAIL" : "PASS", ro->color ? "\033[0m" : "", failed, known,
             known == 1 ? "" : "s", xpass, xpass == 1 ? "" : "es");

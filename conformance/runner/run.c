@@ -123,7 +123,8 @@ static void attempt_server(struct worker *w, struct case_result *r)
     unsigned before = w->t.starts;
     if (target_ensure(&w->t, err, sizeof err) < 0) {
         engine_result_set(&r->r, OUT_FAIL, 0, "the target could not be (re)started: %s", err);
-        if (w->t.starts == 0 || !w->t.exec) {
+        /* Never ready once (not a later restart after a crash): no case can run. */
+        if (w->t.ready == 0 || !w->t.exec) {
             pthread_mutex_lock(&w->sh->mu);
             if (!run->fatal) {
                 run->fatal = RUN_EXIT_TARGET;
@@ -283,8 +284,8 @@ static void *worker_main(void *arg)
             break;
         struct case_result *r = &run->res[i];
         if (stop) {
-            engine_result_set(&r->r, OUT_FAIL, 0, "not run: the target could not be started");
-            r->outcome = OUT_FAIL;
+            engine_result_set(&r->r, OUT_SKIP, 0, "not run: the target could not be started");
+            r->outcome = OUT_SKIP;
         } else {
             run_one(w, r);
         }
@@ -344,6 +345,13 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
         return RUN_EXIT_USAGE;
     }
     select_cases(run);
+    if (run->n_selected == 0) {
+        snprintf(err, errlen, "no case of suite %s matches%s%s%s%s%s (see wirecheck list %s)",
+                 s->name, o->case_glob ? " --case " : "", o->case_glob ? o->case_glob : "",
+                 o->keyword ? " --keyword " : "", o->keyword ? o->keyword : "",
+                 o->levels != 7 ? " the --level given" : "", s->name);
+        return RUN_EXIT_USAGE;
+    }
     unsigned workers = o->jobs ? o->jobs : 1;
     /* One shared instance (fixed port or --connect) runs its cases one at a time. */
     if (!sh.placeholders || (!s->client_role && !o->exec))

@@ -167,6 +167,8 @@ static void stderr_tail(struct proc *p, char *out, size_t len)
     proc_output(p, PROC_STDERR, 0, &b);
     size_t from = b.len > 300 ? b.len - 300 : 0;
     snprintf(out, len, "%s", b.len ? (const char *)b.data + from : "(nothing)");
+    for (size_t n = strlen(out); n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'); n--)
+        out[n - 1] = 0;
     bytes_cleanup(&b);
 }
 
@@ -214,16 +216,20 @@ static int start_instance(struct target *t, char *err, size_t errlen)
             target_stop(t);
             return -1;
         }
-        if (ready_once(t))
+        if (ready_once(t)) {
+            t->ready++;
             return 0;
+        }
         struct timespec ts = {0, 5 * 1000000L};
         nanosleep(&ts, NULL);
     }
     char tail[400];
     stderr_tail(t->proc, tail, sizeof tail);
-    snprintf(err, errlen, "the server was not ready on %s within %d ms (%s); its stderr: %s",
+    snprintf(err, errlen, "the server was not ready on %s within %d ms (%s%s); its stderr: %s",
              t->addr_text, (int)(TARGET_READY_MS * t->scale),
-             t->s->udp ? "no answer to a UDP probe" : "no TCP accept", tail);
+             t->s->udp ? "no answer to a UDP probe" : "no TCP accept",
+             t->placeholders ? "" : "; the command names no {addr} or {port}, so the suite's "
+                                    "port is assumed", tail);
     target_stop(t);
     return -1;
 }

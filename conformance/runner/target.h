@@ -18,7 +18,8 @@ struct target {
     struct net_addr addr;   /* where it listens */
     char addr_text[NET_ADDR_TEXT];
     struct proc *proc;      /* the running instance, or NULL */
-    unsigned starts;
+    unsigned starts;        /* instances started */
+    unsigned ready;         /* instances that became ready: 0 means it never could start */
     double scale;
     int reached;            /* --connect: it answered once */
 };

@@ -327,9 +327,9 @@ static int64_t now_ms(void)
 /*
  * poll() for |events| on |fd| until |deadline| (now_ms clock; < 0: none), restarting after
  * EINTR with the time that is left so signals cannot stretch the timeout.
- * Returns 0 when ready, -ETIMEDOUT, or -errno.
+ * Returns the revents (> 0) when ready, -ETIMEDOUT, -EBADF (POLLNVAL), or -errno.
  */
-static int wait_fd(int fd, short events, int64_t deadline)
+static int wait_until(int fd, short events, int64_t deadline)
 {
     for (;;) {
         int tmo = -1;
@@ -344,7 +344,7 @@ static int wait_fd(int fd, short events, int64_t deadline)
         if (rc > 0) {
             if (p.revents & POLLNVAL)
                 return -EBADF;
-            return 0; /* ready, or POLLERR/POLLHUP that the next call will report */
+            return p.revents; /* ready, or POLLERR/POLLHUP that the next call will report */
         }
         if (rc == 0) {
             if (deadline >= 0 && now_ms() >= deadline)
@@ -361,6 +361,13 @@ static int64_t deadline_after(int timeout_ms)
     return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 }
 
+int net_wait_fd(int fd, short events, int timeout_ms)
+{
+    if (fd < 0 || events == 0)
+        return -EINVAL;
+    return wait_until(fd, events, deadline_after(timeout_ms));
+}
+
 int net_tcp_connect(const struct net_addr *a, int timeout_ms)
 {
     if (!addr_ok(a))
@@ -373,8 +380,8 @@ int net_tcp_connect(const struct net_addr *a, int timeout_ms)
         /* On a non-blocking socket EINTR also leaves the connect running in the background. */
         if (errno != EINPROGRESS && errno != EINTR)
             return fail_close(fd);
-        int rc = wait_fd(fd, POLLOUT, deadline);
-        if (rc != 0) {
+        int rc = wait_until(fd, POLLOUT, deadline);
+        if (rc < 0) {
             close(fd);
             return rc;
         }
@@ -449,8 +456,8 @@ int net_write_all(int fd, const void *buf, size_t len)
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             int fl = fcntl(fd, F_GETFL);
             if (fl >= 0 && (fl & O_NONBLOCK)) {
-                int rc = wait_fd(fd, POLLOUT, -1);
-                if (rc != 0)
+                int rc = wait_until(fd, POLLOUT, -1);
+                if (rc < 0)
                     return rc;
                 continue;
             }
@@ -468,8 +475,8 @@ ssize_t net_read_timeout(int fd, void *buf, size_t cap, int timeout_ms)
     int64_t deadline = deadline_after(timeout_ms);
     int is_socket = 1;
     for (;;) {
-        int rc = wait_fd(fd, POLLIN, deadline);
-        if (rc != 0)
+        int rc = wait_until(fd, POLLIN, deadline);
+        if (rc < 0)
             return rc;
         /* MSG_DONTWAIT: readiness can be spurious (a UDP checksum failure, another reader),
          * and a blocking recv would then ignore the deadline. */
@@ -513,8 +520,8 @@ ssize_t net_udp_recv_from(int fd, void *buf, size_t cap, struct net_addr *from, 
         return -EINVAL;
     int64_t deadline = deadline_after(timeout_ms);
     for (;;) {
-        int rc = wait_fd(fd, POLLIN, deadline);
-        if (rc != 0)
+        int rc = wait_until(fd, POLLIN, deadline);
+        if (rc < 0)
             return rc;
         struct net_addr src;
         memset(&src, 0, sizeof(src));

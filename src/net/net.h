@@ -61,6 +61,12 @@ int net_udp_bind(const struct net_addr *a);
 /* Sets SO_RCVTIMEO and SO_SNDTIMEO in ms (0: none). Returns 0, or -EINVAL / -errno. */
 int net_set_timeouts(int fd, int recv_ms, int send_ms);
 
+/* Waits until |fd| is ready for |events| (POLLIN, POLLOUT, ...) or |timeout_ms| passes (< 0:
+ * forever; EINTR is retried with the time left, so signals do not extend it). Returns the
+ * poll revents (> 0; POLLERR/POLLHUP included, for the next call on the fd to report),
+ * -ETIMEDOUT, -EBADF for a closed fd, -EINVAL for fd < 0 or no events, or -errno. */
+int net_wait_fd(int fd, short events, int timeout_ms);
+
 /* Sets TCP_NODELAY on |fd|. Returns 0 or -errno. */
 int net_set_nodelay(int fd, int on);
 

@@ -23,6 +23,29 @@ check "unreachable --connect exits 3" $(($? != 3))
 "$W" run tcp-echo --exec "$tmp/no-such-program {addr}" >"$tmp/out" 2>&1; rc=$?
 grep -q "cannot run" "$tmp/out"; check "an --exec that cannot run exits 3" $(($rc != 3 || $? != 0))
 
+# A target that never becomes ready (a placeholder it never listens on) or dies at start:
+# exit 3 at the first start, with the program's stderr, and no other case is tried.
+"$W" run tcp-echo --exec "sh -c 'echo warming-up >&2; exec sleep 30' {port}" \
+    --timeout-scale 0.1 --color never >"$tmp/out" 2>"$tmp/err"; rc=$?
+grep -q "not ready on .* within 500 ms.*warming-up" "$tmp/err"
+check "a target never ready exits 3, quoting its stderr" $(($rc != 3 || $? != 0))
+n=$(grep -c "^FAIL" "$tmp/out")
+[ "$n" -eq 1 ] && grep -q "^result: NOT RUN" "$tmp/out"
+check "a target never ready is tried once, not once per case" $?
+"$W" run tcp-echo --exec "$ECHO --listen 1.2.3.4:{port}" --color never >"$tmp/out" \
+    2>"$tmp/err"; rc=$?
+grep -q "while starting; its stderr: .*1.2.3.4" "$tmp/err"
+check "a target that dies at start exits 3, quoting its stderr" $(($rc != 3 || $? != 0))
+
+# A selection that matches nothing is a usage error, not an empty pass.
+"$W" run tcp-echo --exec "$exec_cmd" --case 'tcp-echo.9*' >"$tmp/out" 2>&1; rc=$?
+grep -q "no case of suite tcp-echo matches --case tcp-echo.9\*" "$tmp/out"
+check "--case matching nothing exits 2" $(($rc != 2 || $? != 0))
+"$W" run tcp-echo --exec "$exec_cmd" --keyword no-such-keyword >"$tmp/out" 2>&1
+check "--keyword matching nothing exits 2" $(($? != 2))
+"$W" run tcp-echo-client --exec "$exec_cmd" --level stress >"$tmp/out" 2>&1
+check "--level matching nothing exits 2" $(($? != 2))
+
 # A malformed case file is reported as file:line: what, exit 2.
 mkdir -p "$tmp/conf/cases/tcp-echo"
 cp "$CONF/cases/tcp-echo/SUITE" "$tmp/conf/cases/tcp-echo/"
@@ -48,6 +71,28 @@ echo "tcp-echo.002  listed but passes" >"$tmp/baseline"
 "$W" run tcp-echo --exec "$exec_cmd" --case 'tcp-echo.00[12]' --baseline "$tmp/baseline" \
     --color never >"$tmp/out" 2>&1; rc=$?
 grep -q "^XPASS" "$tmp/out"; check "an unexpected pass exits 1" $(($rc != 1 || $? != 0))
+grep -q "ECHO-1 .* ok   2/2 (unexpected pass, update the baseline: tcp-echo.002)" "$tmp/out"
+check "an unexpected pass counts as passing its requirement, flagged" $?
+
+# Close kinds: echo-client reads exactly its echo, so extra bytes make its close an RST with
+# unread data, which neither "fin" nor "rst" accepts.
+ECHOC=$(dirname "$ECHO")/echo-client
+if [ -x "$ECHOC" ]; then
+    mkdir -p "$tmp/conf/cases/tcp-echo-client"
+    cp "$CONF/cases/tcp-echo-client/SUITE" "$tmp/conf/cases/tcp-echo-client/"
+    for kind in fin rst unread; do
+        printf 'id: tcp-echo-client.001\ntitle: t\nrequirement: TCLI-3\nlevel: core\n\naccept c\nexpect c "Sending a message to myself!\\n"\nsend c "Sending a message to myself!\\nmore\\n"\nexpect-close c %s\n' \
+            $kind >"$tmp/conf/cases/tcp-echo-client/001-close.case"
+        "$W" --conformance "$tmp/conf" run tcp-echo-client --color never \
+            --exec "$ECHOC --connect {addr} --timeout 1000" >"$tmp/out-$kind" 2>&1
+        echo $? >"$tmp/rc-$kind"
+    done
+    grep -q "closed with RST with unread data, expected FIN" "$tmp/out-fin"
+    check "expect-close fin fails on a close with unread data" $(($(cat "$tmp/rc-fin") != 1 || $? != 0))
+    grep -q "closed with RST with unread data, expected RST" "$tmp/out-rst"
+    check "expect-close rst fails on a close with unread data" $(($(cat "$tmp/rc-rst") != 1 || $? != 0))
+    check "expect-close unread passes on a close with unread data" "$(cat "$tmp/rc-unread")"
+fi
 
 # Report formats.
 sel="tcp-echo.00[1-3]"
@@ -75,10 +120,14 @@ cp "$ECHO" "$tmp/leakcheck-echo-server"
 "$W" run tcp-echo --exec "$tmp/leakcheck-echo-server --listen {addr}" --level core -j 3 \
     >/dev/null 2>&1
 pgrep -f "$tmp/leakcheck-echo-server" >/dev/null; check "no server left after a run" $(($? == 0))
-"$W" run tcp-echo --exec "$tmp/leakcheck-echo-server --listen {addr}" --level all -j 2 \
-    >/dev/null 2>&1 &
+# (a case that sleeps: the whole suite can end before the signal comes)
+printf 'id: tcp-echo.001\ntitle: t\nrequirement: ECHO-1\nlevel: core\n\nconnect a\nsleep 8000\n' \
+    >"$tmp/conf/cases/tcp-echo/001-bad.case"
+"$W" --conformance "$tmp/conf" run tcp-echo \
+    --exec "$tmp/leakcheck-echo-server --listen {addr}" >/dev/null 2>&1 &
 pid=$!
-sleep 0.3
+sleep 0.5
+pgrep -f "$tmp/leakcheck-echo-server" >/dev/null; check "the server runs during the case" $?
 kill -TERM $pid
 wait $pid 2>/dev/null
 sleep 0.1
