@@ -328,6 +328,56 @@ static void test_casefile_limits_fail_fast(void **state)
     free(big);
 }
 
+/* Counts are checked against the caller's limit, not only against overflow: a digit larger
+ * than the limit used to wrap the bound (fuzz/regressions/case_file/, "repeat 49" over 8). */
+static void test_casefile_counts_at_the_limit(void **state)
+{
+    (void)state;
+    struct cf_limits lim;
+    cf_limits_default(&lim);
+    lim.max_repeat = 8;
+    lim.max_parallel = 8;
+    static const struct {
+        const char *op;
+        const char *count;
+        int ok;
+    } rows[] = {
+        {"repeat", "8", 1},          {"repeat", "9", 0},          {"repeat", "49", 0},
+        {"repeat", "4294967295", 0}, {"repeat", "4294967296", 0}, {"repeat", "0", 0},
+        {"parallel", "8", 1},        {"parallel", "9", 0},        {"parallel", "49", 0},
+        {"parallel", "4294967295", 0},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char text[512];
+        snprintf(text, sizeof text, HEAD "%s %s\n  connect a\n  close a\nend\n", rows[i].op,
+                 rows[i].count);
+        struct cf_case *c = NULL;
+        char err[256] = "";
+        int rc = casefile_parse("t.case", text, strlen(text), CF_KIND_CASE, &lim, &c, err,
+                                sizeof err);
+        if ((rc == 0) != rows[i].ok)
+            print_error("'%s %s': rc %d, message '%s'\n", rows[i].op, rows[i].count, rc, err);
+        if (rows[i].ok) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(c->steps[0].count, 8);
+            casefile_free(c);
+        } else {
+            char want[64];
+            snprintf(want, sizeof want, "t.case:5: %s needs a count 1..8", rows[i].op);
+            assert_int_equal(rc, WC_ERR_INVALID);
+            assert_null(c);
+            assert_string_equal(err, want);
+        }
+    }
+    /* The default limits: UINT_MAX is far over max_repeat (10000). */
+    struct cf_case *c = NULL;
+    char err[256];
+    const char *text = HEAD "repeat 4294967295\n  sleep 1\nend\n";
+    assert_int_equal(casefile_parse("t.case", text, strlen(text), CF_KIND_CASE, NULL, &c, err,
+                                    sizeof err), WC_ERR_INVALID);
+    assert_string_equal(err, "t.case:5: repeat needs a count 1..10000");
+}
+
 static void test_casefile_names(void **state)
 {
     (void)state;
@@ -349,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_casefile_suite_file),
         cmocka_unit_test(test_casefile_errors_name_file_and_line),
         cmocka_unit_test(test_casefile_limits_fail_fast),
+        cmocka_unit_test(test_casefile_counts_at_the_limit),
         cmocka_unit_test(test_casefile_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

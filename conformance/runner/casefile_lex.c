@@ -108,7 +108,8 @@ int cfl_parse_uint(const unsigned char *w, size_t n, unsigned long long max, int
             d = (unsigned)(w[i] - 'A' + 10);
         else
             return -1;
-        if (v > (max - d) / base)
+        /* d > max first: max - d would wrap and let any count through. */
+        if (d > max || v > (max - d) / base)
             return -1;
         v = v * base + d;
     }
