@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing, builds the seed's Rust programs for the interop and
 # oracle tests when a Rust toolchain is present, configures, builds and runs ctest under the
-# dev (gcc, -Werror), asan (clang ASan+UBSan) and tsan (clang TSan) presets, then smoke-fuzzes
-# every harness (fuzz/smoke: OSS-Fuzz build check, fuzz preset replay, a bounded run each).
+# dev (gcc, -Werror), asan (clang ASan+UBSan) and tsan (clang TSan) presets, then the fuzz step
+# (fuzz/smoke: ClusterFuzzLite build check, fuzz preset replay, then a fixed-seed, fixed-run
+# fuzz of every harness from fuzz/gate.runs, so the verdict is the same on every run).
 #   usage: scripts/test.sh [PRESET...]     (default: dev asan tsan fuzz)
-#   WIRECHECK_SMOKE_SECONDS=N sets the smoke time per harness (default 30).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"

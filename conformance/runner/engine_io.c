@@ -328,8 +328,9 @@ static int expect_output(struct session *s, const struct cf_step *st, struct pro
         if (found || eof || tr_now_ms() >= deadline)
             break;
         if (!ended && !proc_running(p)) {
-            ended = 1; /* wait briefly for the last bytes it wrote */
-            int64_t d2 = tr_now_ms() + 300;
+            ended = 1; /* wait for the last bytes it wrote (the pipe's end, on a loaded
+                        * machine), bounded */
+            int64_t d2 = tr_now_ms() + 2000;
             deadline = d2 < deadline ? d2 : deadline;
         }
         have = proc_output_wait(p, which, have, ended ? deadline : tr_now_ms() + 20);

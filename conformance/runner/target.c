@@ -172,7 +172,9 @@ static void stderr_tail(struct proc *p, char *out, size_t len)
     bytes_cleanup(&b);
 }
 
-static int start_instance(struct target *t, char *err, size_t errlen)
+/* Starts the program once. Sets |*collided| when it died at start while another process held
+ * the port picked for it: two runners can pick the same free port in the same moment. */
+static int start_instance(struct target *t, char *err, size_t errlen, int *collided)
 {
     char port[16], host[64] = "127.0.0.1";
     unsigned p = (unsigned)port_of(&t->addr);
@@ -211,6 +213,16 @@ static int start_instance(struct target *t, char *err, size_t errlen)
         if (!proc_running(t->proc)) {
             char how[64], tail[400];
             proc_describe_end(t->proc, how, sizeof how);
+            if (t->placeholders) {
+                struct net_addr probe = t->addr;
+                int fd = bind_at(&probe, t->s->udp, 0);
+                if (fd >= 0)
+                    close(fd);
+                *collided = fd == -EADDRINUSE;
+            }
+            /* It has ended, but the capture thread may not have read its last words yet:
+             * wait for the end of its stderr (bounded: a leftover child may hold it open). */
+            proc_output_wait(t->proc, PROC_STDERR, (size_t)-1, tr_now_ms() + 2000);
             stderr_tail(t->proc, tail, sizeof tail);
             snprintf(err, errlen, "the server %s while starting; its stderr: %s", how, tail);
             target_stop(t);
@@ -255,7 +267,13 @@ int target_ensure(struct target *t, char *err, size_t errlen)
     if (t->proc && proc_running(t->proc))
         return 0;
     target_stop(t);
-    return start_instance(t, err, errlen);
+    for (int attempt = 1;; attempt++) {
+        int collided = 0;
+        int rc = start_instance(t, err, errlen, &collided);
+        if (rc == 0 || !collided || attempt == 3)
+            return rc;
+        t->starts--; /* a lost race for a port is not a restart the program caused */
+    }
 }
 
 int target_client_start(const struct suite *s, const char *exec, int placeholders,

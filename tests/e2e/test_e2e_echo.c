@@ -266,7 +266,7 @@ static void test_serial_exits_zero_on_sigterm_while_blocked_writing(void **state
 
 static void test_idle_timeout_hangs_up_on_silent_clients_only(void **state)
 {
-    const char *args[] = {"--idle-timeout", "300", "--max-conns", "1", NULL};
+    const char *args[] = {"--idle-timeout", "1000", "--max-conns", "1", NULL};
     struct e2e_proc p;
     int idle, busy;
 

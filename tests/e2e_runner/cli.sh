@@ -11,6 +11,17 @@ check() { # check NAME CONDITION-EXIT-STATUS
     if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi
 }
 exec_cmd="$ECHO --listen {addr}"
+# Polls (up to 20 s, for a loaded machine) until pgrep's answer is $2 (0 found, 1 not found).
+wait_pgrep() {
+  local i=0
+  while [ $i -lt 200 ]; do
+    pgrep -f "$1" >/dev/null
+    [ $? = "$2" ] && return 0
+    sleep 0.1
+    i=$((i + 1))
+  done
+  return 1
+}
 
 "$W" --help >"$tmp/out" 2>&1; rc=$?
 grep -q "exit codes" "$tmp/out"; check "--help documents the exit codes" $((rc + $?))
@@ -119,20 +130,18 @@ cmp -s "$tmp/j1" "$tmp/j4"; check "the same report order with -j 1 and -j 4" $?
 cp "$ECHO" "$tmp/leakcheck-echo-server"
 "$W" run tcp-echo --exec "$tmp/leakcheck-echo-server --listen {addr}" --level core -j 3 \
     >/dev/null 2>&1
-pgrep -f "$tmp/leakcheck-echo-server" >/dev/null; check "no server left after a run" $(($? == 0))
+wait_pgrep "$tmp/leakcheck-echo-server" 1; check "no server left after a run" $?
 # (a case that sleeps: the whole suite can end before the signal comes)
 printf 'id: tcp-echo.001\ntitle: t\nrequirement: ECHO-1\nlevel: core\n\nconnect a\nsleep 8000\n' \
     >"$tmp/conf/cases/tcp-echo/001-bad.case"
 "$W" --conformance "$tmp/conf" run tcp-echo \
     --exec "$tmp/leakcheck-echo-server --listen {addr}" >/dev/null 2>&1 &
 pid=$!
-sleep 0.5
-pgrep -f "$tmp/leakcheck-echo-server" >/dev/null; check "the server runs during the case" $?
+wait_pgrep "$tmp/leakcheck-echo-server" 0; check "the server runs during the case" $?
 kill -TERM $pid
 wait $pid 2>/dev/null
-sleep 0.1
-pgrep -f "$tmp/leakcheck-echo-server" >/dev/null
-check "no server left after wirecheck is interrupted" $(($? == 0))
+wait_pgrep "$tmp/leakcheck-echo-server" 1
+check "no server left after wirecheck is interrupted" $?
 
 echo "$fails failed"
 [ $fails -eq 0 ]
