@@ -69,6 +69,8 @@ void eng_fail(struct session *s, const struct cf_step *st, enum outcome o, const
     if (s->id)
         snprintf(where, sizeof where, " (session %u)", s->id - 1);
     pthread_mutex_lock(&s->e->mu);
+    if (s->e->res->outcome == OUT_PASS)
+        s->e->failed = s->id + 1;
     engine_result_set(s->e->res, o, st ? st->line : 0, "line %u: %s%s: %s", st ? st->line : 0,
                       st ? cf_op_name(st->op) : "case", where, msg);
     if (o != OUT_NONSTRICT)
@@ -80,7 +82,7 @@ void eng_fail(struct session *s, const struct cf_step *st, enum outcome o, const
 
 struct bytes *eng_detail(struct session *s)
 {
-    return &s->e->res->detail;
+    return &s->detail;
 }
 
 int64_t eng_step_deadline(const struct session *s, const struct cf_step *st)
@@ -137,6 +139,7 @@ static void session_init(struct session *s, struct eng *e, unsigned id, unsigned
     }
     s->line_pos[0] = env->out_mark[0];
     s->line_pos[1] = env->out_mark[1];
+    bytes_init(&s->detail, 1 << 20);
 }
 
 static void session_cleanup(struct session *s)
@@ -144,6 +147,13 @@ static void session_cleanup(struct session *s)
     for (size_t i = 0; i < s->n_conns; i++)
         conn_cleanup(&s->conns[i]);
     s->n_conns = 0;
+    pthread_mutex_lock(&s->e->mu);
+    struct bytes *d = &s->e->res->detail;
+    if (s->e->failed == s->id + 1 && d->len == 0 && s->detail.len > 0 &&
+        bytes_append(d, s->detail.data, s->detail.len) < 0)
+        d->len = 0; /* too big for the result's cap: the reason line still says what failed */
+    pthread_mutex_unlock(&s->e->mu);
+    bytes_cleanup(&s->detail);
 }
 
 static int stopped(struct session *s)

@@ -16,8 +16,9 @@
 struct eng {
     const struct engine_env *env;
     struct engine_result *res;
-    pthread_mutex_t mu; /* guards res and stop */
+    pthread_mutex_t mu; /* guards res, stop and failed */
     int stop;           /* a session failed: the others stop at their next step */
+    unsigned failed;    /* 1 + the id of the session whose failure res records; 0: none */
     int64_t deadline;   /* the case's deadline (tr_now_ms) */
 };
 
@@ -29,13 +30,18 @@ struct session {
     struct conn conns[ENGINE_MAX_CONNS];
     size_t n_conns;
     size_t line_pos[2]; /* expect-stdout/-stderr: where the next search starts */
+    /* Expected-against-actual text of this session's failure. Its own buffer, since
+     * parallel sessions fail at the same moment; the one whose failure res records
+     * hands it to res->detail when it ends. */
+    struct bytes detail;
 };
 
 /* Records the first non-pass outcome and a TR_ERROR event; stops the other sessions. */
 void eng_fail(struct session *s, const struct cf_step *st, enum outcome o, const char *fmt,
               ...) __attribute__((format(printf, 4, 5)));
 
-/* Appends expected-against-actual text to the result's detail (first failure only). */
+/* The session's own detail buffer (see struct session); callers write only while it is
+ * empty, so it keeps the session's first failure. */
 struct bytes *eng_detail(struct session *s);
 
 /* The deadline of a step: its timeout (scaled) or the default, capped by the case's. */

@@ -78,6 +78,36 @@ echo "tcp-echo.001  the case is wrong on purpose" >"$tmp/baseline"
 "$W" --conformance "$tmp/conf" run tcp-echo --exec "$exec_cmd" --baseline "$tmp/baseline" \
     --color never >"$tmp/out" 2>&1; rc=$?
 grep -q "^KNOWN" "$tmp/out"; check "a baselined failure exits 0" $(($rc != 0 || $? != 0))
+
+# Many sessions of one parallel block failing at the same moment (mismatch, timeout, the peer
+# closing early): each keeps its own failure detail, the run reports one failure per case and
+# exits 1, and the runner never crashes (this runs under ASan and TSan in their presets).
+THREADED="$(dirname "$ECHO")/echo-server-threaded"
+head='id: tcp-echo.00%s\ntitle: t\nrequirement: ECHO-1\nlevel: core\n\n'
+{ printf "$head" 1
+  printf 'parallel 40\n  connect a\n  send a "hello " index "\\n"\n  expect a "goodbye " index "\\n"\n  close a\nend\n'
+} >"$tmp/conf/cases/tcp-echo/001-bad.case"
+{ printf "$head" 2
+  printf 'parallel 40\n  connect a\n  send a "abc"\n  expect a "abcdef" timeout=300\nend\n'
+} >"$tmp/conf/cases/tcp-echo/002-timeout.case"
+{ printf "$head" 3
+  printf 'parallel 40\n  connect a\n  send a "abc"\n  shutdown a\n  expect a "abcdef"\nend\n'
+} >"$tmp/conf/cases/tcp-echo/003-closed.case"
+"$W" --conformance "$tmp/conf" run tcp-echo --exec "$THREADED --listen {addr}" --color never \
+    --format json >"$tmp/out" 2>"$tmp/err"; rc=$?
+/usr/bin/python3 - "$tmp/out" <<'PY'
+import json, sys
+cases = {c["id"]: c for c in json.load(open(sys.argv[1]))["cases"]}
+want = {"tcp-echo.001": ("fail", "first difference"), "tcp-echo.002": ("timeout", "received so far"),
+        "tcp-echo.003": ("fail", "received so far")}
+for cid, (outcome, detail) in want.items():
+    c = cases[cid]
+    assert c["outcome"] == outcome, (cid, c["outcome"])
+    assert detail in (c.get("detail") or ""), (cid, c.get("detail"))
+PY
+check "failing parallel sessions: each case fails once, with its detail, no crash" \
+    $(($rc != 1 || $? != 0))
+rm -f "$tmp/conf/cases/tcp-echo/002-timeout.case" "$tmp/conf/cases/tcp-echo/003-closed.case"
 echo "tcp-echo.002  listed but passes" >"$tmp/baseline"
 "$W" run tcp-echo --exec "$exec_cmd" --case 'tcp-echo.00[12]' --baseline "$tmp/baseline" \
     --color never >"$tmp/out" 2>&1; rc=$?
