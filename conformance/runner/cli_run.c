@@ -34,6 +34,8 @@ static const char run_usage[] =
     "                        reported as flaky, never as a pass\n"
     "  --baseline FILE       case ids expected to fail (\"ID reason\" lines): they do not fail\n"
     "                        the run, but an unexpected pass does\n"
+    "  --strict              a SHOULD requirement not met fails the run; without it, it is\n"
+    "                        reported as WARN and the run can still pass\n"
     "report:\n"
     "  --format F            text (default), tap, junit or json\n"
     "  -o FILE               write the report to FILE\n"
@@ -41,8 +43,9 @@ static const char run_usage[] =
     "  --color W             auto (default: only on a terminal, not with NO_COLOR), always,\n"
     "                        never\n"
     "\n"
-    "exit codes: 0 every selected case passed, 1 some failed, 2 usage or case-file error\n"
-    "            (or no case selected), 3 the target could not be started or reached\n"
+    "exit codes: 0 every selected case passed (SHOULD warnings allowed), 1 some failed,\n"
+    "            2 usage or case-file error (or no case selected), 3 the target could not\n"
+    "            be started or reached\n"
     "            (--connect finds nothing; --exec dies or is not ready at its first start)\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -152,6 +155,10 @@ int cli_run(const struct cli *cli, int argc, char **argv)
         }
         if (strcmp(a, "--run-disabled") == 0) {
             o.run_disabled = 1;
+            continue;
+        }
+        if (strcmp(a, "--strict") == 0) {
+            o.strict = 1;
             continue;
         }
         if (!v)

@@ -11,7 +11,7 @@
 #include "engine_int.h"
 
 static const char *const outcome_names[OUT_COUNT] = {
-    "pass", "non-strict", "flaky", "skip", "unsupported", "fail", "timeout", "crash",
+    "pass", "non-strict", "flaky", "skip", "unsupported", "warn", "fail", "timeout", "crash",
 };
 
 const char *outcome_name(enum outcome o)

@@ -17,13 +17,15 @@ enum outcome {
     OUT_FLAKY,       /* failed, then passed on a retry (--retries) */
     OUT_SKIP,        /* not run: listed in DISABLED */
     OUT_UNSUPPORTED, /* not run: the mode cannot run it (e.g. output checks with --connect) */
+    OUT_WARN,        /* a SHOULD requirement not met: reported, does not fail the run (set by
+                        the run, never by the engine; --strict keeps it a failure) */
     OUT_FAIL,        /* the target did something the spec forbids */
     OUT_TIMEOUT,     /* the target did not do what was expected in time */
     OUT_CRASH,       /* the target died */
 };
-#define OUT_COUNT 8
+#define OUT_COUNT 9
 
-/* "pass", "non-strict", "flaky", "skip", "unsupported", "fail", "timeout", "crash". */
+/* "pass", "non-strict", "flaky", "skip", "unsupported", "warn", "fail", "timeout", "crash". */
 const char *outcome_name(enum outcome o);
 
 /* True for outcomes that make a run fail (fail, timeout, crash). */

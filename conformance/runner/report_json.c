@@ -62,7 +62,8 @@ static cJSON *transcript_json(struct transcript *tr)
     return a;
 }
 
-static cJSON *case_json(const struct case_result *r, const struct report_opts *ro)
+static cJSON *case_json(const struct case_result *r, const struct spec *spec,
+                        const struct report_opts *ro)
 {
     const struct cf_case *c = r->c;
     cJSON *o = cJSON_CreateObject();
@@ -72,6 +73,11 @@ static cJSON *case_json(const struct case_result *r, const struct report_opts *r
     add_safe(o, "title", c->title, strlen(c->title));
     cJSON_AddStringToObject(o, "level", cf_level_name(c->level));
     cJSON_AddStringToObject(o, "requirement", c->requirement);
+    const struct spec_req *req = spec ? spec_find(spec, c->requirement) : NULL;
+    if (req)
+        cJSON_AddStringToObject(o, "strength", req->strength);
+    else
+        cJSON_AddNullToObject(o, "strength");
     cJSON *kw = cJSON_AddArrayToObject(o, "keywords");
     for (const char *p = c->keywords; kw && *p;) {
         size_t n = strcspn(p, " ");
@@ -130,7 +136,7 @@ int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
         counts[r->outcome]++;
         known += r->known && outcome_is_failure(r->outcome);
         xpass += (unsigned)r->unexpected_pass;
-        cJSON_AddItemToArray(cases, case_json(r, ro));
+        cJSON_AddItemToArray(cases, case_json(r, run->spec, ro));
     }
     cJSON *sum = cJSON_AddObjectToObject(root, "summary");
     if (sum) {
@@ -139,6 +145,7 @@ int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
             cJSON_AddNumberToObject(sum, outcome_name((enum outcome)o), counts[o]);
         cJSON_AddNumberToObject(sum, "known_failures", known);
         cJSON_AddNumberToObject(sum, "unexpected_passes", xpass);
+        cJSON_AddBoolToObject(sum, "strict", run->o->strict);
     }
     cJSON_AddItemToObject(root, "cases", cases);
     char *text = cJSON_Print(root);

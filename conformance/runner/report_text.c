@@ -42,6 +42,7 @@ const char *report_label(const struct case_result *r)
     case OUT_FLAKY: return "FLAKY";
     case OUT_SKIP: return "SKIP";
     case OUT_UNSUPPORTED: return "UNSUPP";
+    case OUT_WARN: return "WARN";
     case OUT_FAIL: return "FAIL";
     case OUT_TIMEOUT: return "TIMEOUT";
     case OUT_CRASH: return "CRASH";
@@ -141,7 +142,7 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
 {
     unsigned per[3][OUT_COUNT];
     memset(per, 0, sizeof per);
-    unsigned known = 0, xpass = 0, failed = 0, total = 0;
+    unsigned known = 0, xpass = 0, failed = 0, warned = 0, total = 0;
     for (size_t i = 0; i < run->n; i++) {
         const struct case_result *r = &run->res[i];
         if (!r->selected)
@@ -151,6 +152,7 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
         known += r->known && outcome_is_failure(r->outcome);
         xpass += (unsigned)r->unexpected_pass;
         failed += outcome_is_failure(r->outcome) && !r->known;
+        warned += r->outcome == OUT_WARN;
     }
     fprintf(f, "\nsuite %s against %s: %u case%s in %.2f s\n", run->s->name, run->target_desc,
             total, total == 1 ? "" : "s", run->wall_ms / 1000.0);
@@ -185,7 +187,7 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
             continue;
         /* The line says whether the requirement is met: an unexpected pass is a pass here
          * (it is the baseline that is out of date), flagged on its own. */
-        unsigned n = 0, bad = 0, nx = 0;
+        unsigned n = 0, bad = 0, nx = 0, nw = 0;
         struct bytes ids, xids;
         bytes_init(&ids, 4096);
         bytes_init(&xids, 4096);
@@ -194,8 +196,9 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
             if (!q->selected || strcmp(q->c->requirement, r->c->requirement) != 0)
                 continue;
             n++;
-            if (outcome_is_failure(q->outcome)) {
+            if (outcome_is_failure(q->outcome) || q->outcome == OUT_WARN) {
                 bad++;
+                nw += q->outcome == OUT_WARN;
                 bytes_printf(&ids, " %s", q->c->id);
             } else if (q->unexpected_pass) {
                 nx++;
@@ -204,8 +207,8 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
         }
         const struct spec_req *req = run->spec ? spec_find(run->spec, r->c->requirement) : NULL;
         fprintf(f, "    %-8s %-6s %-4s %u/%u%s%s%s%s%s%s\n", r->c->requirement,
-                req ? req->strength : "", bad ? "FAIL" : "ok", n - bad, n,
-                bad ? " (failing:" : "", bytes_str(&ids), bad ? ")" : "",
+                req ? req->strength : "", !bad ? "ok" : nw == bad ? "WARN" : "FAIL", n - bad, n,
+                !bad ? "" : nw == bad ? " (not met, a warning:" : " (failing:", bytes_str(&ids), bad ? ")" : "",
                 nx ? " (unexpected pass, update the baseline:" : "", bytes_str(&xids),
                 nx ? ")" : "");
         bytes_cleanup(&ids);
@@ -218,7 +221,11 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
                 col, ro->color ? "\033[0m" : "", run->fatal_msg);
         return;
     }
-    fprintf(f, "%sresult: %s%s (%u failing, %u known failure%s, %u unexpected pass%s)\n", col,
-            code ? "FAIL" : "PASS", ro->color ? "\033[0m" : "", failed, known,
-            known == 1 ? "" : "s", xpass, xpass == 1 ? "" : "es");
+    fprintf(f, "%sresult: %s%s (%u failing, %u warning%s, %u known failure%s, %u unexpected "
+            "pass%s)\n", col, code ? "FAIL" : "PASS", ro->color ? "\033[0m" : "", failed,
+            warned, warned == 1 ? "" : "s", known, known == 1 ? "" : "s", xpass,
+            xpass == 1 ? "" : "es");
+    if (warned && !code)
+        fprintf(f, "  (a warning is a SHOULD not met: worth fixing, not a failure; --strict "
+                   "counts it)\n");
 }

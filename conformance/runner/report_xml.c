@@ -147,6 +147,19 @@ int report_junit(FILE *f, const struct run *run, const struct report_opts *ro)
             xml_str(&b, bytes_str(&d));
             bytes_cleanup(&d);
             bytes_puts(&b, "</failure>\n");
+        } else if (r->outcome == OUT_WARN) {
+            bytes_printf(&b, "      <properties><property name=\"warning\" value=\"[%s, SHOULD] ",
+                         r->c->requirement);
+            xml_str(&b, r->r.reason);
+            bytes_puts(&b, "\"/></properties>\n      <system-out>warning: a SHOULD requirement is "
+                           "not met (not a failure): ");
+            struct bytes d;
+            bytes_init(&d, 0);
+            bytes_printf(&d, "%s\n", r->r.reason);
+            report_details(&d, r, report_wants_transcript(r, ro), "");
+            xml_str(&b, bytes_str(&d));
+            bytes_cleanup(&d);
+            bytes_puts(&b, "</system-out>\n");
         }
         bytes_puts(&b, "    </testcase>\n");
     }

@@ -266,6 +266,14 @@ static void run_one(struct worker *w, struct case_result *r)
     if (r->known && !outcome_is_failure(r->outcome) && r->outcome != OUT_FLAKY &&
         r->outcome != OUT_SKIP && r->outcome != OUT_UNSUPPORTED)
         r->unexpected_pass = 1;
+    /* RFC 2119: a SHOULD not met is worth saying, not worth failing a correct program for.
+     * A crash or a target that no longer answers is never only a warning. */
+    if (!run->o->strict && (r->outcome == OUT_FAIL || r->outcome == OUT_TIMEOUT) &&
+        !r->liveness[0] && run->spec) {
+        const struct spec_req *req = spec_find(run->spec, r->c->requirement);
+        if (req && strcmp(req->strength, "MUST") != 0)
+            r->outcome = OUT_WARN;
+    }
 }
 
 static void *worker_main(void *arg)

@@ -33,6 +33,7 @@ struct run_opts {
     struct idlist *baseline;   /* --baseline, or NULL */
     struct idlist *disabled;   /* conformance/DISABLED, or NULL */
     int run_disabled;          /* --run-disabled */
+    int strict;                /* --strict: a SHOULD not met fails the run like a MUST */
 };
 
 /* The verdict on one case after retries and baseline. */
