@@ -6,8 +6,14 @@
  *   FAULT_LINES        echoes whole lines only, waiting for '\n' (ECHO-2)
  *   FAULT_NO_CLOSE     never closes after the client's FIN (ECHO-4)
  *   FAULT_CRASH_RESET  dereferences NULL when read() fails with ECONNRESET (ECHO-5)
+ *   FAULT_DOUBLE       writes every read twice (ECHO-1: only "nothing extra" sees it)
+ *   FAULT_QUIT         closes the connection after a line "quit", like a chat server (ECHO-3)
+ *   FAULT_CAP_4MIB     a "memory budget": hangs up after 4 MiB on one connection (ECHO-7)
+ *   FAULT_POOL4        four worker threads, one connection each: a fifth client waits for a
+ *                      free worker (THR-5)
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +24,9 @@
 static void serve(int fd)
 {
     char buf[512 + 1];
+#ifdef FAULT_CAP_4MIB
+    size_t total = 0;
+#endif
 #ifdef FAULT_LINES
     char line[8192];
     size_t have = 0;
@@ -59,9 +68,35 @@ static void serve(int fd)
 #endif
         if (net_write_all(fd, buf, out) < 0)
             break;
+#ifdef FAULT_DOUBLE
+        if (net_write_all(fd, buf, out) < 0) /* the echo, and a stray debugging write */
+            break;
+#endif
+#ifdef FAULT_QUIT
+        if (n == 5 && memcmp(buf, "quit\n", 5) == 0)
+            break;
+#endif
+#ifdef FAULT_CAP_4MIB
+        total += out;
+        if (total >= ((size_t)4 << 20))
+            break;
+#endif
     }
     close(fd);
 }
+
+#ifdef FAULT_POOL4
+static void *worker(void *arg)
+{
+    int lfd = *(int *)arg;
+    for (;;) {
+        int fd = net_tcp_accept(lfd, 1);
+        if (fd >= 0)
+            serve(fd);
+    }
+    return NULL;
+}
+#endif
 
 int main(int argc, char **argv)
 {
@@ -69,6 +104,13 @@ int main(int argc, char **argv)
     net_ignore_sigpipe();
     faulty_addr(argc, argv, "--listen", "127.0.0.1:7878", &a);
     int lfd = faulty_tcp_listen(&a, "TCP Echo Server");
+#ifdef FAULT_POOL4
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        pthread_create(&th[i], NULL, worker, &lfd);
+    for (int i = 0; i < 4; i++)
+        pthread_join(th[i], NULL);
+#endif
     for (;;) {
         int fd = net_tcp_accept(lfd, 1);
         if (fd >= 0)

@@ -5,6 +5,8 @@
  *   FAULT_ACK_2DP        prints the temperature with "%.2f": 21.50 (SEN-1, SEN-4)
  *   FAULT_CLOSE_ON_ERROR closes the connection after an ERROR (SEN-9)
  *   FAULT_CRASH_UTF8     aborts on a byte that is not ASCII (SEN-7)
+ *   FAULT_NO_HUMIDITY    treats a missing humidity_percent as 0, as #[serde(default)] on the
+ *                        field would (SEN-6)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +36,25 @@ static int answer(int fd, const unsigned char *line, size_t len)
     }
 #endif
     struct sensor_record r;
-    if (sensor_decode(line, len, &r, NULL) < 0) {
+    int bad = sensor_decode(line, len, &r, NULL) < 0;
+#ifdef FAULT_NO_HUMIDITY
+    const unsigned char *close_brace = NULL;
+    for (size_t i = len; i > 0 && !close_brace; i--)
+        close_brace = line[i - 1] == '}' ? &line[i - 1] : NULL;
+    if (bad && close_brace && !memmem(line, len, "humidity_percent", 16)) {
+        static const char dflt[] = ",\"humidity_percent\":0";
+        size_t at = (size_t)(close_brace - line);
+        unsigned char *with = malloc(len + sizeof dflt);
+        if (with) {
+            memcpy(with, line, at);
+            memcpy(with + at, dflt, sizeof dflt - 1);
+            memcpy(with + at + sizeof dflt - 1, line + at, len - at);
+            bad = sensor_decode(with, len + sizeof dflt - 1, &r, NULL) < 0;
+            free(with);
+        }
+    }
+#endif
+    if (bad) {
 #ifdef FAULT_NO_ERROR
         return 0;
 #endif

@@ -3,6 +3,7 @@
  *   FAULT_OTHER_PORT   answers from a second socket, so from another port (UDP-7)
  *   FAULT_TRUNCATE     reads into 512 bytes: longer datagrams are cut (UDP-8)
  *   FAULT_SKIP_EMPTY   treats a zero-length read as "nothing to do" (UDP-3)
+ *   FAULT_DUPLICATE    sends every reply twice, "in case one is lost" (UDP-1)
  */
 #include <netinet/in.h>
 #include <stdio.h>
@@ -37,5 +38,8 @@ int main(int argc, char **argv)
             continue;
 #endif
         sendto(out, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+#ifdef FAULT_DUPLICATE
+        sendto(out, buf, (size_t)n, 0, (struct sockaddr *)&from, fl);
+#endif
     }
 }
