@@ -268,6 +268,8 @@ static void test_casefile_errors_name_file_and_line(void **state)
          "t.case:6: expect-close takes"},
         {"empty alternative list", HEAD "connect a\nexpect-close a |\n",
          "t.case:6: expect-close takes"},
+        /* regression: the length error was overwritten by "out of memory" */
+        {"regex too long", HEAD "connect a\nexpect-line a re\"" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" "\"\n", "t.case:6: regex longer than 512 bytes"},
         /* regression: 4 nested parallel 1000 blocks ran 10^12 sessions' worth of threads */
         {"parallel inside parallel", HEAD "parallel 2\nparallel 2\nconnect a\nclose a\n"
          "end\nend\n", "t.case:6: parallel inside parallel (line 5)"},

@@ -441,12 +441,14 @@ int cfl_regex(struct cf_parser *ps, struct cf_cur *k, char **out)
     /* Placeholders ({server}, {a}) are filled in at run time; check the rest now. */
     struct bytes chk;
     bytes_init(&chk, CF_REGEX_MAX);
-    for (size_t i = 0; rc == 0 && i < b.len; i++) {
+    int crc = 0;
+    for (size_t i = 0; rc == 0 && crc == 0 && i < b.len; i++) {
         size_t pl = cfl_placeholder_len(bytes_str(&b) + i);
-        rc = pl ? bytes_puts(&chk, "x") : bytes_append(&chk, b.data + i, 1);
+        crc = pl ? bytes_puts(&chk, "x") : bytes_append(&chk, b.data + i, 1);
         i += pl ? pl - 1 : 0;
     }
-    if (rc < 0)
+    /* (only this copy's failure: an earlier error keeps its own message) */
+    if (crc < 0)
         rc = cfl_fail(ps, WC_ERR_NOMEM, "out of memory");
     const char *costly = rc == 0 ? regex_cost_problem(bytes_str(&chk)) : NULL;
     if (costly != NULL)

@@ -53,6 +53,14 @@ int cli_list(const struct cli *cli, int argc, char **argv)
             keyword = argv[++i];
         } else if (strcmp(argv[i], "--level") == 0 && i + 1 < argc) {
             level = argv[++i];
+            if (strcmp(level, "all") == 0) {
+                level = NULL;
+            } else if (cf_level_parse(level) < 0) {
+                fprintf(stderr, "wirecheck list: --level takes core, robust, stress or all, "
+                        "not '%s'\n", level);
+                free(named);
+                return 2;
+            }
         } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
             i++;
             json = strcmp(argv[i], "json") == 0;

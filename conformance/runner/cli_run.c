@@ -176,6 +176,8 @@ int cli_run(const struct cli *cli, int argc, char **argv)
         } else if (strcmp(a, "--case") == 0) {
             o.case_glob = v;
         } else if (strcmp(a, "--keyword") == 0) {
+            if (!*v || strchr(v, ' '))
+                return usage_error("--keyword takes one word, not '%s'", v);
             o.keyword = v;
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
             if (parse_uint(v, 64, &o.jobs) < 0 || o.jobs == 0)
@@ -213,6 +215,8 @@ int cli_run(const struct cli *cli, int argc, char **argv)
             else
                 return usage_error("--transcript takes fail, always or never, not '%s'", v);
         } else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
+            if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))
+                return usage_error("--color takes auto, always or never, not '%s'", v);
             color = v;
         } else {
             return usage_error("unknown option %s", a);
@@ -220,6 +224,10 @@ int cli_run(const struct cli *cli, int argc, char **argv)
     }
     if (!suite_name)
         return usage_error("which suite?");
+    struct net_addr la;
+    if (o.listen && net_parse_addr(o.listen, &la) < 0)
+        return usage_error("--listen takes HOST:PORT with a numeric IPv4 or [IPv6] host, not "
+                           "'%s'", o.listen);
 
     struct suite *s;
     char err[1024];

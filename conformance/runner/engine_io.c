@@ -19,7 +19,9 @@ static int expand(const struct session *s, const struct cf_data *d, struct bytes
     size_t at = 0;
     int rc = 0;
     for (unsigned k = 0; rc == 0 && k < d->n_index; k++) {
-        rc = bytes_append(out, d->bytes + at, d->index_at[k] - at);
+        /* d->bytes is NULL when the data is only `index`: no pointer arithmetic on it then */
+        if (d->index_at[k] > at)
+            rc = bytes_append(out, d->bytes + at, d->index_at[k] - at);
         if (rc == 0)
             rc = bytes_append(out, idx, (size_t)il);
         at = d->index_at[k];

@@ -34,6 +34,8 @@ struct shared {
 static int has_keyword(const struct cf_case *c, const char *k)
 {
     size_t kl = strlen(k);
+    if (kl == 0) /* strstr finds "" everywhere and the loop would never advance */
+        return 0;
     for (const char *p = c->keywords; (p = strstr(p, k)) != NULL; p += kl) {
         int start = p == c->keywords || p[-1] == ' ';
         int end = p[kl] == 0 || p[kl] == ' ';

@@ -166,7 +166,20 @@ static void stderr_tail(struct proc *p, char *out, size_t len)
     bytes_init(&b, 0);
     proc_output(p, PROC_STDERR, 0, &b);
     size_t from = b.len > 300 ? b.len - 300 : 0;
-    snprintf(out, len, "%s", b.len ? (const char *)b.data + from : "(nothing)");
+    /* Byte by byte: a NUL in the program's output must not end the quote early. */
+    size_t o = 0;
+    for (size_t i = from; i < b.len && o + 3 < len; i++) {
+        if (b.data[i] == 0) {
+            out[o++] = '\\';
+            out[o++] = '0';
+        } else {
+            out[o++] = (char)b.data[i];
+        }
+    }
+    if (len)
+        out[o < len ? o : len - 1] = 0;
+    if (b.len == 0)
+        snprintf(out, len, "(nothing)");
     for (size_t n = strlen(out); n > 0 && (out[n - 1] == '\n' || out[n - 1] == '\r'); n--)
         out[n - 1] = 0;
     bytes_cleanup(&b);

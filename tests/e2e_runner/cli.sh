@@ -57,6 +57,18 @@ check "--keyword matching nothing exits 2" $(($? != 2))
 "$W" run tcp-echo-client --exec "$exec_cmd" --level stress >"$tmp/out" 2>&1
 check "--level matching nothing exits 2" $(($? != 2))
 
+# Option values that make no sense are usage errors (exit 2), never a spin or a wrong verdict.
+"$W" run tcp-echo --exec "$exec_cmd" --keyword '' >"$tmp/out" 2>&1
+check "an empty --keyword exits 2 (it used to spin)" $(($? != 2))
+"$W" run tcp-echo --exec "$exec_cmd" --color purple >"$tmp/out" 2>&1
+check "--color purple exits 2" $(($? != 2))
+"$W" run tcp-echo-client --exec "$exec_cmd" --listen 999.0.0.1:5 >"$tmp/out" 2>&1; rc=$?
+grep -q "999.0.0.1:5" "$tmp/out"; check "a bad --listen address exits 2, naming it" $(($rc != 2 || $? != 0))
+"$W" list --level bogus >"$tmp/out" 2>&1
+check "list --level bogus exits 2" $(($? != 2))
+"$W" list --level all >"$tmp/out" 2>&1 && grep -q "sensor.001" "$tmp/out"
+check "list --level all lists every level" $?
+
 # A malformed case file is reported as file:line: what, exit 2.
 mkdir -p "$tmp/conf/cases/tcp-echo"
 cp "$CONF/cases/tcp-echo/SUITE" "$tmp/conf/cases/tcp-echo/"
@@ -108,6 +120,12 @@ PY
 check "failing parallel sessions: each case fails once, with its detail, no crash" \
     $(($rc != 1 || $? != 0))
 rm -f "$tmp/conf/cases/tcp-echo/002-timeout.case" "$tmp/conf/cases/tcp-echo/003-closed.case"
+
+# Data that is only `index` (no literal bytes at all): sent and matched like any other.
+printf 'id: tcp-echo.001\ntitle: t\nrequirement: ECHO-1\nlevel: core\n\nconnect a\nsend a index\nexpect a index\nclose a\n' \
+    >"$tmp/conf/cases/tcp-echo/001-bad.case"
+"$W" --conformance "$tmp/conf" run tcp-echo --exec "$exec_cmd" --color never >"$tmp/out" 2>&1
+check "data made only of index runs and passes" $?
 echo "tcp-echo.002  listed but passes" >"$tmp/baseline"
 "$W" run tcp-echo --exec "$exec_cmd" --case 'tcp-echo.00[12]' --baseline "$tmp/baseline" \
     --color never >"$tmp/out" 2>&1; rc=$?
