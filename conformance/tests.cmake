@@ -69,8 +69,17 @@ foreach(spec IN LISTS _wc_seed)
   add_test(NAME ${name}
            COMMAND sh ${PROJECT_SOURCE_DIR}/tests/e2e_runner/seed.sh $<TARGET_FILE:wirecheck>
                    ${suite} ${prog} ${baseline} ${_scale})
+  # One lock per hard-coded port (the chapter's 7878, 8080, 1234), so suites on different
+  # ports run side by side.
+  if(suite MATCHES "^udp")
+    set(_port 8080)
+  elseif(suite MATCHES "^sensor")
+    set(_port 1234)
+  else()
+    set(_port 7878)
+  endif()
   set_tests_properties(${name} PROPERTIES LABELS "runner;selftest;seed" TIMEOUT 300
-      SKIP_RETURN_CODE 77 RESOURCE_LOCK seed_ports)
+      SKIP_RETURN_CODE 77 RESOURCE_LOCK seed_port_${_port})
 endforeach()
 
 # The command line: exit codes, malformed case files, reports, no process left behind.

@@ -146,6 +146,7 @@ int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
         cJSON_AddNumberToObject(sum, "known_failures", known);
         cJSON_AddNumberToObject(sum, "unexpected_passes", xpass);
         cJSON_AddBoolToObject(sum, "strict", run->o->strict);
+        cJSON_AddNumberToObject(sum, "restarts", run->restarts);
     }
     cJSON_AddItemToObject(root, "cases", cases);
     char *text = cJSON_Print(root);

@@ -156,6 +156,9 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
     }
     fprintf(f, "\nsuite %s against %s: %u case%s in %.2f s\n", run->s->name, run->target_desc,
             total, total == 1 ? "" : "s", run->wall_ms / 1000.0);
+    if (run->restarts)
+        fprintf(f, "  the server was started again %u time%s (after a crash or a failed "
+                   "liveness check)\n", run->restarts, run->restarts == 1 ? "" : "s");
     for (int l = CF_LEVEL_CORE; l <= CF_LEVEL_STRESS; l++) {
         unsigned sum = 0;
         for (int o = 0; o < OUT_COUNT; o++)

@@ -15,6 +15,9 @@
 #define RUN_CASE_TIMEOUT_MS 10000
 /* Bytes of the program's output kept per case for the report. */
 #define RUN_TAIL 2000
+/* How long a server is watched after the last case, before the final probe (times the
+ * scale): a crash that follows the last exchange must not go unseen. */
+#define RUN_SETTLE_MS 250
 
 struct worker {
     struct run *run;
@@ -92,9 +95,10 @@ static unsigned case_timeout(const struct run *run, const struct cf_case *c)
     return (unsigned)((c->timeout_ms ? c->timeout_ms : RUN_CASE_TIMEOUT_MS) * run->o->scale);
 }
 
-/* After a hostile case: does the target still answer the suite's known-good exchange? */
+/* After a hostile case (or the last one, |when| says which): does the target still answer
+ * the suite's known-good exchange? */
 static void check_liveness(struct worker *w, const struct engine_env *env,
-                           struct case_result *r)
+                           struct case_result *r, const char *when)
 {
     const struct cf_case *probe = w->run->s->def;
     if (probe->n_steps == 0)
@@ -103,8 +107,8 @@ static void check_liveness(struct worker *w, const struct engine_env *env,
     engine_result_init(&pr, 50);
     engine_run(env, probe->steps, probe->n_steps, (unsigned)(3000 * w->run->o->scale), &pr);
     if (pr.outcome != OUT_PASS) {
-        snprintf(r->liveness, sizeof r->liveness, "after this hostile case the target no "
-                 "longer answers a known-good exchange: %.400s", pr.reason);
+        snprintf(r->liveness, sizeof r->liveness, "%s the target no longer answers a "
+                 "known-good exchange: %.400s", when, pr.reason);
         tr_note(&r->r.tr, 0, "", TR_ERROR, "liveness check failed: %s", pr.reason);
         if (!outcome_is_failure(r->r.outcome)) {
             r->r.outcome = OUT_PASS;
@@ -166,7 +170,7 @@ static void attempt_server(struct worker *w, struct case_result *r)
                  *prev ? "; " : "", prev);
         tr_note(&r->r.tr, 0, "", TR_ERROR, "the server %s", how);
     } else if (c->hostile) {
-        check_liveness(w, &env, r);
+        check_liveness(w, &env, r, "after this hostile case");
     }
     if (env.proc) {
         r->out_tail = tail_of(env.proc, PROC_STDOUT, env.out_mark[0]);
@@ -278,10 +282,65 @@ static void run_one(struct worker *w, struct case_result *r)
     }
 }
 
+/* Escalates a finished case to a crash (the first failure would otherwise win). */
+static void mark_crash(struct case_result *r, const char *how, int last)
+{
+    char prev[sizeof r->r.reason];
+    snprintf(prev, sizeof prev, "%s", r->r.reason);
+    r->r.outcome = OUT_PASS;
+    engine_result_set(&r->r, OUT_CRASH, 0, "server %s after %s ended, %s%s%.300s", how,
+                      r->c->id, last ? "the last case" : "before the next case began",
+                      *prev ? "; before that: " : "", prev);
+    r->outcome = OUT_CRASH;
+    r->unexpected_pass = 0;
+    tr_note(&r->r.tr, 0, "", TR_ERROR, "the server %s after the case ended", how);
+}
+
+/*
+ * A server case is final only once its instance has been seen alive after it: a server that
+ * dies between cases would otherwise be restarted silently for the next one, and one that
+ * dies after the last case would never be noticed. So the case waits, unfinished, until the
+ * worker takes its next case (the instance must still run) or has none left (the instance
+ * is watched for a moment, then must answer the suite's probe). Then it is delivered.
+ */
+static void settle(struct worker *w, struct case_result *r, int last)
+{
+    struct run *run = w->run;
+    struct proc *p = w->t.proc;
+    if (p && run->o->exec && !run->s->client_role && r->outcome != OUT_CRASH &&
+        r->outcome != OUT_SKIP) {
+        if (last)
+            proc_wait(p, (int)(RUN_SETTLE_MS * run->o->scale));
+        if (!proc_running(p)) {
+            char how[64];
+            proc_describe_end(p, how, sizeof how);
+            mark_crash(r, how, last);
+        } else if (last && !r->liveness[0]) {
+            struct engine_env env;
+            memset(&env, 0, sizeof env);
+            env.udp = run->s->udp;
+            env.target = w->t.addr;
+            env.listen_fd = -1;
+            env.step_timeout_ms = (unsigned)(RUN_STEP_TIMEOUT_MS * run->o->scale);
+            env.scale = run->o->scale;
+            check_liveness(w, &env, r, "after the last case");
+            if (r->liveness[0]) {
+                r->outcome = r->r.outcome;
+                r->unexpected_pass = 0;
+            }
+        }
+    }
+    pthread_mutex_lock(&w->sh->mu);
+    r->done = 1;
+    pthread_cond_broadcast(&w->sh->cv);
+    pthread_mutex_unlock(&w->sh->mu);
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct run *run = w->run;
+    struct case_result *pending = NULL;
     for (;;) {
         pthread_mutex_lock(&w->sh->mu);
         size_t i = w->sh->next;
@@ -293,17 +352,23 @@ static void *worker_main(void *arg)
         if (i >= run->n)
             break;
         struct case_result *r = &run->res[i];
+        if (pending) {
+            settle(w, pending, 0);
+            pending = NULL;
+        }
         if (stop) {
             engine_result_set(&r->r, OUT_SKIP, 0, "not run: the target could not be started");
             r->outcome = OUT_SKIP;
         } else {
             run_one(w, r);
         }
-        pthread_mutex_lock(&w->sh->mu);
-        r->done = 1;
-        pthread_cond_broadcast(&w->sh->cv);
-        pthread_mutex_unlock(&w->sh->mu);
+        pending = r;
     }
+    if (pending)
+        settle(w, pending, 1);
+    pthread_mutex_lock(&w->sh->mu);
+    run->restarts += w->t.starts > 1 ? w->t.starts - 1 : 0;
+    pthread_mutex_unlock(&w->sh->mu);
     target_stop(&w->t);
     return NULL;
 }

@@ -61,6 +61,7 @@ struct run {
     size_t n_selected;
     char target_desc[600];     /* what was tested, for the reports */
     double wall_ms;
+    unsigned restarts;         /* server instances started again after the first, all workers */
     int fatal;                 /* RUN_EXIT_TARGET when the target could not be started */
     char fatal_msg[1024];
 };

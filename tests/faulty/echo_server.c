@@ -9,6 +9,8 @@
  *   FAULT_DOUBLE       writes every read twice (ECHO-1: only "nothing extra" sees it)
  *   FAULT_QUIT         closes the connection after a line "quit", like a chat server (ECHO-3)
  *   FAULT_CAP_4MIB     a "memory budget": hangs up after 4 MiB on one connection (ECHO-7)
+ *   FAULT_CRASH_AFTER  crashes 20 ms after a client that sent data has left, between cases
+ *                      (ECHO-5: wirecheck must notice, not restart it silently)
  *   FAULT_POOL4        four worker threads, one connection each: a fifth client waits for a
  *                      free worker (THR-5)
  */
@@ -17,6 +19,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "faulty.h"
@@ -24,6 +27,9 @@
 static void serve(int fd)
 {
     char buf[512 + 1];
+#ifdef FAULT_CRASH_AFTER
+    int had_data = 0;
+#endif
 #ifdef FAULT_CAP_4MIB
     size_t total = 0;
 #endif
@@ -49,6 +55,9 @@ static void serve(int fd)
             break;
         }
         size_t out = (size_t)n;
+#ifdef FAULT_CRASH_AFTER
+        had_data = 1;
+#endif
 #ifdef FAULT_DROP_LAST
         out = out - 1; /* off by one */
 #endif
@@ -83,6 +92,13 @@ static void serve(int fd)
 #endif
     }
     close(fd);
+#ifdef FAULT_CRASH_AFTER
+    if (had_data) { /* a use-after-free in the cleanup, some time later */
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+        raise(SIGSEGV);
+    }
+#endif
 }
 
 #ifdef FAULT_POOL4
