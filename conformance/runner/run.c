@@ -161,7 +161,13 @@ static void attempt_server(struct worker *w, struct case_result *r)
      * case's target a moment to finish dying, so the crash is reported as one. */
     if (env.proc && r->r.outcome != OUT_PASS)
         proc_wait(env.proc, 100);
-    if (env.proc && !proc_running(env.proc)) {
+    int died = env.proc && !proc_running(env.proc);
+    /* The output first: a failed liveness check stops (and frees) the instance. */
+    if (env.proc) {
+        r->out_tail = tail_of(env.proc, PROC_STDOUT, env.out_mark[0]);
+        r->err_tail = tail_of(env.proc, PROC_STDERR, env.out_mark[1]);
+    }
+    if (died) {
         char how[64], prev[sizeof r->r.reason];
         proc_describe_end(env.proc, how, sizeof how);
         snprintf(prev, sizeof prev, "%s", r->r.reason);
@@ -171,10 +177,6 @@ static void attempt_server(struct worker *w, struct case_result *r)
         tr_note(&r->r.tr, 0, "", TR_ERROR, "the server %s", how);
     } else if (c->hostile) {
         check_liveness(w, &env, r, "after this hostile case");
-    }
-    if (env.proc) {
-        r->out_tail = tail_of(env.proc, PROC_STDOUT, env.out_mark[0]);
-        r->err_tail = tail_of(env.proc, PROC_STDERR, env.out_mark[1]);
     }
 }
 
