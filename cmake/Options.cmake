@@ -25,3 +25,10 @@ if(WIRECHECK_COVERAGE)
     add_link_options(--coverage)
   endif()
 endif()
+
+if(WIRECHECK_FUZZ)
+  # Binaries that do not depend on where the tree is checked out (no absolute paths in
+  # __FILE__ or debug info), so that the test command's fixed fuzz runs (fuzz/run-fixed)
+  # behave the same in every clone.
+  add_compile_options(-ffile-prefix-map=${CMAKE_SOURCE_DIR}=.)
+endif()
