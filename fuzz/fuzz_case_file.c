@@ -1,7 +1,7 @@
 /* fuzz_case_file.c -- the case-file parser: no crash, no leak, limits kept, a clear error if not. */
 #include <string.h>
 
-#include "casefile.h"
+#include "load/casefile.h"
 #include "fuzz.h"
 #include "status.h"
 
@@ -52,7 +52,11 @@ static void expect_sane_case(const struct cf_case *c, enum cf_kind kind, const s
     expect_string(c->id, "id");
     expect_string(c->title, "title");
     expect_string(c->requirement, "requirement");
-    expect_string(c->keywords, "keywords");
+    FUZZ_CHECK(c->keywords != NULL && c->keywords[c->n_keywords] == NULL,
+               "keyword list not NULL-terminated after %zu words", c->n_keywords);
+    for (size_t i = 0; i < c->n_keywords; i++)
+        FUZZ_CHECK(c->keywords[i][0] && !strpbrk(c->keywords[i], " \t"),
+                   "keyword %zu \"%s\" is empty or holds a blank", i, c->keywords[i]);
     expect_string(c->suite, "suite");
     expect_string(c->role, "role");
     expect_string(c->transport, "transport");
@@ -143,16 +147,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct cf_case poison;
     struct cf_case *c = &poison; /* the parser must overwrite it, with NULL on failure */
-    int rc = casefile_parse(CASE_FUZZ_FILE, text, len, kind, &lim, &c, err, errlen);
+    int rc = cf_parse(CASE_FUZZ_FILE, text, len, kind, &lim, &c, err, errlen);
     size_t lines = count_lines(text, len);
     if (rc == 0) {
         FUZZ_CHECK(c != NULL, "success without a case");
         FUZZ_CHECK(len <= lim.max_file, "accepted %zu bytes over max_file %zu", len, lim.max_file);
         expect_sane_case(c, kind, &lim, lines);
-        casefile_free(c);
+        cf_free(c);
     } else {
         FUZZ_CHECK(rc == WC_ERR_INVALID || rc == WC_ERR_TOO_LONG || rc == WC_ERR_NOMEM,
-                   "casefile_parse returned %d", rc);
+                   "cf_parse returned %d", rc);
         FUZZ_CHECK(c == NULL, "failure left a case in *out");
         FUZZ_CHECK(len <= lim.max_file || rc == WC_ERR_TOO_LONG,
                    "a file over max_file rejected with %d, not WC_ERR_TOO_LONG", rc);

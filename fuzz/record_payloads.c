@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "casefile.h"
+#include "load/casefile.h"
 #include "status.h"
 
 /*
@@ -78,7 +78,7 @@ int main(int argc, char **argv)
         enum cf_kind kind = strcmp(base, "SUITE") == 0 ? CF_KIND_SUITE : CF_KIND_CASE;
         struct cf_case *c = NULL;
         char err[256];
-        int rc = casefile_parse(argv[i], text, len, kind, NULL, &c, err, sizeof err);
+        int rc = cf_parse(argv[i], text, len, kind, NULL, &c, err, sizeof err);
         free(text);
         if (rc != 0) {
             fprintf(stderr, "record_payloads: %s\n", err);
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         for (size_t s = 0; s < c->n_steps; s++)
             if (c->steps[s].op == CF_SEND)
                 print_payload(argv[i], &c->steps[s]);
-        casefile_free(c);
+        cf_free(c);
     }
     return status;
 }

@@ -17,6 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "wait.h"
+
 /* Longest address text net_parse_addr looks at; getaddrinfo hosts are at most NI_MAXHOST. */
 #define NET_TEXT_MAX 1100
 
@@ -317,62 +320,16 @@ int net_tcp_accept(int listen_fd, int retry_eintr)
     }
 }
 
-static int64_t now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * poll() for |events| on |fd| until |deadline| (now_ms clock; < 0: none), restarting after
- * EINTR with the time that is left so signals cannot stretch the timeout.
- * Returns the revents (> 0) when ready, -ETIMEDOUT, -EBADF (POLLNVAL), or -errno.
- */
-static int wait_until(int fd, short events, int64_t deadline)
-{
-    for (;;) {
-        int tmo = -1;
-        if (deadline >= 0) {
-            int64_t left = deadline - now_ms();
-            if (left < 0)
-                left = 0;
-            tmo = left > INT_MAX ? INT_MAX : (int)left;
-        }
-        struct pollfd p = {.fd = fd, .events = events, .revents = 0};
-        int rc = poll(&p, 1, tmo);
-        if (rc > 0) {
-            if (p.revents & POLLNVAL)
-                return -EBADF;
-            return p.revents; /* ready, or POLLERR/POLLHUP that the next call will report */
-        }
-        if (rc == 0) {
-            if (deadline >= 0 && now_ms() >= deadline)
-                return -ETIMEDOUT;
-            continue; /* woke early (clock granularity): wait for the rest */
-        }
-        if (errno != EINTR)
-            return -errno;
-    }
-}
-
-static int64_t deadline_after(int timeout_ms)
-{
-    return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
-}
-
 int net_wait_fd(int fd, short events, int timeout_ms)
 {
-    if (fd < 0 || events == 0)
-        return -EINVAL;
-    return wait_until(fd, events, deadline_after(timeout_ms));
+    return wait_fd(fd, events, clk_deadline(timeout_ms));
 }
 
 int net_tcp_connect(const struct net_addr *a, int timeout_ms)
 {
     if (!addr_ok(a))
         return -EINVAL;
-    int64_t deadline = deadline_after(timeout_ms);
+    int64_t deadline = clk_deadline(timeout_ms);
     int fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return -errno;
@@ -380,7 +337,7 @@ int net_tcp_connect(const struct net_addr *a, int timeout_ms)
         /* On a non-blocking socket EINTR also leaves the connect running in the background. */
         if (errno != EINPROGRESS && errno != EINTR)
             return fail_close(fd);
-        int rc = wait_until(fd, POLLOUT, deadline);
+        int rc = wait_fd(fd, POLLOUT, deadline);
         if (rc < 0) {
             close(fd);
             return rc;
@@ -456,7 +413,7 @@ int net_write_all(int fd, const void *buf, size_t len)
         if (errno == EAGAIN || errno == EWOULDBLOCK) {
             int fl = fcntl(fd, F_GETFL);
             if (fl >= 0 && (fl & O_NONBLOCK)) {
-                int rc = wait_until(fd, POLLOUT, -1);
+                int rc = wait_fd(fd, POLLOUT, -1);
                 if (rc < 0)
                     return rc;
                 continue;
@@ -468,14 +425,29 @@ int net_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
+ssize_t net_read_ready(int fd, void *buf, size_t cap)
+{
+    if (buf == NULL || cap == 0)
+        return -EINVAL;
+    for (;;) {
+        ssize_t n = recv(fd, buf, cap, MSG_DONTWAIT);
+        if (n >= 0)
+            return n;
+        if (errno == EWOULDBLOCK)
+            return -EAGAIN;
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
 ssize_t net_read_timeout(int fd, void *buf, size_t cap, int timeout_ms)
 {
     if (buf == NULL || cap == 0)
         return -EINVAL;
-    int64_t deadline = deadline_after(timeout_ms);
+    int64_t deadline = clk_deadline(timeout_ms);
     int is_socket = 1;
     for (;;) {
-        int rc = wait_until(fd, POLLIN, deadline);
+        int rc = wait_fd(fd, POLLIN, deadline);
         if (rc < 0)
             return rc;
         /* MSG_DONTWAIT: readiness can be spurious (a UDP checksum failure, another reader),
@@ -518,9 +490,9 @@ ssize_t net_udp_recv_from(int fd, void *buf, size_t cap, struct net_addr *from, 
 {
     if (buf == NULL && cap > 0)
         return -EINVAL;
-    int64_t deadline = deadline_after(timeout_ms);
+    int64_t deadline = clk_deadline(timeout_ms);
     for (;;) {
-        int rc = wait_until(fd, POLLIN, deadline);
+        int rc = wait_fd(fd, POLLIN, deadline);
         if (rc < 0)
             return rc;
         struct net_addr src;

@@ -1,8 +1,11 @@
-/* net.h -- the only module that touches sockets: addresses, listen/connect, timeouts, I/O. */
+/* net.h -- sockets: addresses, listen/connect (blocking, and non-blocking in two halves),
+ * timeouts, I/O. With clock.h and wait.h, the only code in wirecheck that creates sockets,
+ * polls or reads a clock. */
 #ifndef WIRECHECK_NET_H
 #define WIRECHECK_NET_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
@@ -80,6 +83,11 @@ int net_write_all(int fd, const void *buf, size_t len);
  * not extend it). Returns the count (0 at EOF), -ETIMEDOUT, or -errno. Retries EINTR. */
 ssize_t net_read_timeout(int fd, void *buf, size_t cap, int timeout_ms);
 
+/* One read of up to |cap| (> 0) bytes from a socket that a wait said is readable, without
+ * waiting: the count (0 at EOF), -EAGAIN when nothing was there after all (readiness can be
+ * spurious), or -errno. Retries EINTR. */
+ssize_t net_read_ready(int fd, void *buf, size_t cap);
+
 /* Sends one datagram to |to|, retrying EINTR. Returns the bytes sent or -errno. */
 ssize_t net_udp_send_to(int fd, const void *buf, size_t len, const struct net_addr *to);
 
@@ -87,6 +95,45 @@ ssize_t net_udp_send_to(int fd, const void *buf, size_t len, const struct net_ad
  * rest is dropped, as Rust's recv_from does) and its sender in |*from| (may be NULL).
  * Returns the bytes stored, -ETIMEDOUT, or -errno. Retries EINTR. */
 ssize_t net_udp_recv_from(int fd, void *buf, size_t cap, struct net_addr *from, int timeout_ms);
+
+/*
+ * Non-blocking sockets (net_async.c), for code that waits on many at once with wait.h.
+ * Every fd is non-blocking and CLOEXEC. Same return convention.
+ */
+
+/* A socket of |family| and |type| (SOCK_STREAM, SOCK_DGRAM). Returns fd. */
+int net_socket_nb(int family, int type);
+
+/* A socket of |type| bound to |*a| (port 0: the kernel picks one), SO_REUSEADDR when |reuse|,
+ * listening with |backlog| when TCP and |backlog| > 0; |*a| becomes the address bound.
+ * Returns fd. */
+int net_bind_nb(struct net_addr *a, int type, int backlog, int reuse);
+
+/* Starts a TCP connection to |a| (TCP_NODELAY set). Returns 0 when connected at once, 1 when
+ * under way (finish it with net_tcp_connect_finish), or -errno (e.g. -ECONNREFUSED); |*fd| is
+ * the socket, or -1 after a failure. */
+int net_tcp_connect_start(const struct net_addr *a, int *fd);
+
+/* Waits for a started connection until |deadline| (clock.h). Returns 0 when connected,
+ * -ETIMEDOUT, or the connection's error (-ECONNREFUSED...). The fd stays the caller's. */
+int net_tcp_connect_finish(int fd, int64_t deadline);
+
+/* Accepts one pending connection (TCP_NODELAY set). Returns fd, -EAGAIN when none is
+ * pending, or -errno. */
+int net_tcp_accept_nb(int listen_fd);
+
+/* 127.0.0.1:|port|, or [::1]:|port| for AF_INET6. */
+void net_loopback_addr(struct net_addr *a, int family, unsigned port);
+
+/* The port of an IPv4 or IPv6 address. */
+unsigned net_addr_port(const struct net_addr *a);
+
+/* True when |a| and |b| are the same IPv4/IPv6 address and port. */
+int net_same_addr(const struct net_addr *a, const struct net_addr *b);
+
+/* SO_RCVBUF; and SO_LINGER 0, so that closing |fd| resets the connection (RST). 0 or -errno. */
+int net_set_rcvbuf(int fd, int bytes);
+int net_set_reset_on_close(int fd);
 
 /* Ignores SIGPIPE for the whole process (programs call it once at start). */
 void net_ignore_sigpipe(void);

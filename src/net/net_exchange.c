@@ -5,6 +5,9 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include "clock.h"
+#include "wait.h"
+
 int net_exchange(int fd, const void *out, size_t out_len, unsigned char *in, size_t in_cap,
                  size_t *in_len, net_reply_done_fn done, void *ctx, int idle_timeout_ms)
 {
@@ -27,17 +30,12 @@ int net_exchange(int fd, const void *out, size_t out_len, unsigned char *in, siz
         }
         if (sent < out_len)
             p.events |= POLLOUT;
-        n = poll(&p, 1, idle_timeout_ms);
+        n = wait_fd(fd, p.events, clk_deadline(idle_timeout_ms));
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
             *in_len = got;
-            return -errno;
+            return n;
         }
-        if (n == 0) {
-            *in_len = got;
-            return -ETIMEDOUT;
-        }
+        p.revents = (short)n;
         if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
             ssize_t r = recv(fd, in + got, in_cap - got, MSG_DONTWAIT);
 

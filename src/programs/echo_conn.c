@@ -34,7 +34,9 @@ void echo_conn_handle(int fd, const char *peer, void *ctx)
             prog_err("Closing idle connection from %s after %d ms", peer, style->idle_timeout_ms);
             break;
         }
-        n = w < 0 ? w : net_read_timeout(fd, buf, ECHO_BUF_SIZE, -1);
+        n = w < 0 ? w : net_read_ready(fd, buf, ECHO_BUF_SIZE);
+        if (n == -EAGAIN)
+            continue; /* the wait said readable, the read found nothing: wait again */
         if (n == 0) {
             prog_out("Client %s disconnected.", peer);
             break;

@@ -14,7 +14,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "status.h"
+#include "wait.h"
 
 #define PROG_DEFAULT_TIMEOUT_MS 5000
 #define PROG_DEFAULT_MAX_CONNS 512
@@ -288,22 +290,12 @@ int prog_stopping(void)
 
 int prog_wait_readable(int fd, int timeout_ms)
 {
-    for (;;) {
-        struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = stop_pipe[0], .events = POLLIN}};
-        int n = poll(p, 2, timeout_ms > 0 ? timeout_ms : -1);
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n = wait_fds(&p, 1, stop_pipe[0], timeout_ms > 0 ? clk_deadline(timeout_ms) : CLK_NEVER);
 
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -errno;
-        }
-        if (n == 0)
-            return -ETIMEDOUT;
-        if (p[1].revents != 0 || atomic_load(&stop_flag))
-            return 0;
-        if (p[0].revents != 0)
-            return 1;
-    }
+    if (n <= 0)
+        return n; /* 0: stopping; -ETIMEDOUT; -errno */
+    return atomic_load(&stop_flag) ? 0 : 1;
 }
 
 int prog_tcp_listen(const struct prog_opts *opts, const char *banner)
@@ -341,7 +333,7 @@ static int accept_one(int listen_fd, char peer[NET_ADDR_TEXT])
         /* ECONNABORTED and friends hurt one client only; EMFILE needs a pause to drain. */
         prog_err("Error accepting connection: %s", prog_errno_text(fd, ebuf, sizeof(ebuf)));
         if (fd == -EMFILE || fd == -ENFILE || fd == -ENOBUFS || fd == -ENOMEM)
-            poll(NULL, 0, 50);
+            clk_sleep_until(clk_now_ms() + 50);
         return -EAGAIN;
     }
     if (net_peer_text(fd, peer) < 0)
@@ -436,8 +428,7 @@ int prog_serve_threaded(int listen_fd, size_t max_conns, prog_conn_fn fn, void *
 
         if (reap(slots, max_conns) >= max_conns) {
             /* Full: leave new clients in the backlog until a connection ends. */
-            struct pollfd p = {.fd = prog_stop_fd(), .events = POLLIN};
-            poll(&p, 1, 20);
+            wait_fds(NULL, 0, prog_stop_fd(), clk_deadline(20));
             continue;
         }
         fd = accept_one(listen_fd, peer);

@@ -78,7 +78,9 @@ static void sensor_conn(int fd, const char *peer, void *ctx)
             prog_err("Closing idle connection from %s after %d ms", peer, srv->idle_timeout_ms);
             break;
         }
-        n = w < 0 ? w : net_read_timeout(fd, buf, SENSOR_READ_SIZE, -1);
+        n = w < 0 ? w : net_read_ready(fd, buf, SENSOR_READ_SIZE);
+        if (n == -EAGAIN)
+            continue; /* the wait said readable, the read found nothing: wait again */
         if (n == 0) {
             /* Half-close: a last line without '\n' is still a message. */
             if (sensor_session_finish(&session, &ev) == 1)

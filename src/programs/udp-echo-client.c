@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "net.h"
 #include "prog.h"
 #include "utf8.h"
@@ -43,49 +44,24 @@ static int extra_option(void *ctx, const char *arg, const char *value)
 }
 
 /* Same family, address and port (flow labels and padding do not matter). */
-static int same_addr(const struct sockaddr_storage *a, socklen_t alen, const struct net_addr *b)
-{
-    if (a->ss_family != b->ss.ss_family)
-        return 0;
-    if (a->ss_family == AF_INET) {
-        const struct sockaddr_in *x = (const struct sockaddr_in *)a;
-        const struct sockaddr_in *y = (const struct sockaddr_in *)&b->ss;
-
-        return alen >= sizeof(*x) && x->sin_port == y->sin_port &&
-               x->sin_addr.s_addr == y->sin_addr.s_addr;
-    }
-    if (a->ss_family == AF_INET6) {
-        const struct sockaddr_in6 *x = (const struct sockaddr_in6 *)a;
-        const struct sockaddr_in6 *y = (const struct sockaddr_in6 *)&b->ss;
-
-        return alen >= sizeof(*x) && x->sin6_port == y->sin6_port &&
-               memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
-    }
-    return 0;
-}
-
 /* Waits up to |timeout_ms| for a datagram from |server|, ignoring any other sender.
  * Returns its length, -ETIMEDOUT or -errno. */
 static ssize_t await_reply(int fd, const struct net_addr *server, unsigned char *buf,
                            int timeout_ms, char from_text[NET_ADDR_TEXT])
 {
-    struct timespec t0, t1;
-    long elapsed = 0;
+    int64_t deadline = clk_deadline(timeout_ms);
 
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (elapsed < timeout_ms) {
+    while (clk_now_ms() < deadline) {
         struct net_addr from;
-        ssize_t n = net_udp_recv_from(fd, buf, UDP_MAX_DATAGRAM, &from, timeout_ms - (int)elapsed);
+        ssize_t n = net_udp_recv_from(fd, buf, UDP_MAX_DATAGRAM, &from, clk_left_ms(deadline));
 
         if (n < 0)
             return n;
         if (net_addr_format((struct sockaddr *)&from.ss, from.len, from_text) < 0)
             snprintf(from_text, NET_ADDR_TEXT, "unknown");
-        if (same_addr(&from.ss, from.len, server))
+        if (net_same_addr(&from, server))
             return n;
         prog_err("Ignoring a datagram from %s: it is not the server", from_text);
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        elapsed = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     }
     return -ETIMEDOUT;
 }

@@ -1,0 +1,284 @@
+/* cli_catalog.c -- `wirecheck list`, `show` and `lint`: the catalogue of cases and its checks. */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "load/idlist.h"
+#include "load/spec.h"
+#include "load/suite.h"
+
+int cli_load_spec(const struct cli *cli, struct spec *spec)
+{
+    char *text;
+    size_t len;
+    char err[512];
+    int e = suite_read_file(cli->spec, 4 << 20, &text, &len);
+    if (e < 0) {
+        fprintf(stderr, "wirecheck: %s: %s\n", cli->spec, strerror(-e));
+        return -1;
+    }
+    int rc = spec_parse(cli->spec, text, len, spec, err, sizeof err);
+    free(text);
+    if (rc < 0) {
+        fprintf(stderr, "wirecheck: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+static struct suite *load_or_complain(const struct cli *cli, const char *name)
+{
+    struct suite *s;
+    char err[1024];
+    if (suite_load(cli->cases, name, &s, err, sizeof err) < 0) {
+        fprintf(stderr, "wirecheck: %s\n", err);
+        return NULL;
+    }
+    return s;
+}
+
+int cli_cmd_list(const struct cli *cli, int argc, char **argv)
+{
+    const char *keyword = NULL, *level = NULL;
+    int json = 0;
+    char **names = NULL;
+    int n_named = 0;
+    char **named = calloc((size_t)argc, sizeof *named);
+    if (!named)
+        return 2;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--keyword") == 0 && i + 1 < argc) {
+            keyword = argv[++i];
+        } else if (strcmp(argv[i], "--level") == 0 && i + 1 < argc) {
+            level = argv[++i];
+            if (strcmp(level, "all") == 0) {
+                level = NULL;
+            } else if (cf_level_parse(level) < 0) {
+                fprintf(stderr, "wirecheck list: --level takes core, robust, stress or all, "
+                        "not '%s'\n", level);
+                free(named);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
+            i++;
+            json = strcmp(argv[i], "json") == 0;
+            if (!json && strcmp(argv[i], "text") != 0) {
+                fprintf(stderr, "wirecheck list: --format text or json\n");
+                free(named);
+                return 2;
+            }
+        } else if (argv[i][0] == '-') {
+            fprintf(stderr, "usage: wirecheck list [SUITE...] [--keyword K] [--level L] "
+                    "[--format text|json]\n");
+            free(named);
+            return 2;
+        } else {
+            named[n_named++] = argv[i];
+        }
+    }
+    if (n_named == 0) {
+        names = suite_names(cli->cases);
+        if (!names) {
+            fprintf(stderr, "wirecheck: no suites in %s\n", cli->cases);
+            free(named);
+            return 2;
+        }
+    }
+    cJSON *arr = json ? cJSON_CreateArray() : NULL;
+    int rc = 0;
+    for (int k = 0; rc == 0; k++) {
+        const char *name = n_named ? (k < n_named ? named[k] : NULL) : names[k];
+        if (!name)
+            break;
+        struct suite *s = load_or_complain(cli, name);
+        if (!s) {
+            rc = 2;
+            break;
+        }
+        for (size_t i = 0; i < s->n_cases; i++) {
+            const struct cf_case *c = s->cases[i];
+            if (keyword && !cf_has_keyword(c, keyword))
+                continue;
+            if (level && strcmp(level, cf_level_name(c->level)) != 0)
+                continue;
+            if (arr) {
+                cJSON *o = cJSON_CreateObject();
+                cJSON_AddStringToObject(o, "suite", name);
+                cJSON_AddStringToObject(o, "id", c->id);
+                cJSON_AddStringToObject(o, "level", cf_level_name(c->level));
+                cJSON_AddStringToObject(o, "requirement", c->requirement);
+                cJSON_AddStringToObject(o, "title", c->title);
+                cJSON_AddItemToObject(o, "keywords",
+                                      cJSON_CreateStringArray((const char *const *)c->keywords,
+                                                              (int)c->n_keywords));
+                cJSON_AddBoolToObject(o, "hostile", c->hostile);
+                cJSON_AddStringToObject(o, "file", c->file);
+                cJSON_AddItemToArray(arr, o);
+            } else {
+                printf("%-20s %-7s %-8s %s\n", c->id, cf_level_name(c->level), c->requirement,
+                       c->title);
+            }
+        }
+        suite_free(s);
+    }
+    if (arr) {
+        char *t = cJSON_Print(arr);
+        if (t && rc == 0)
+            printf("%s\n", t);
+        cJSON_free(t);
+        cJSON_Delete(arr);
+    }
+    suite_names_free(names);
+    free(named);
+    return rc;
+}
+
+int cli_cmd_show(const struct cli *cli, int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: wirecheck show CASE-ID\n");
+        return 2;
+    }
+    const char *id = argv[1];
+    const char *dot = strrchr(id, '.');
+    if (!dot || dot == id || dot - id > 200) {
+        fprintf(stderr, "wirecheck show: '%s' is not a case id like sensor.012\n", id);
+        return 2;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)(dot - id), id);
+    struct suite *s = load_or_complain(cli, name);
+    if (!s)
+        return 2;
+    const struct cf_case *c = NULL;
+    for (size_t i = 0; i < s->n_cases; i++) {
+        if (strcmp(s->cases[i]->id, id) == 0)
+            c = s->cases[i];
+    }
+    int rc = 0;
+    if (!c) {
+        fprintf(stderr, "wirecheck show: no case %s\n", id);
+        rc = 2;
+    } else {
+        char *text;
+        size_t len;
+        printf("==> %s\n", c->file);
+        if (suite_read_file(c->file, 1 << 20, &text, &len) == 0) {
+            fwrite(text, 1, len, stdout);
+            free(text);
+        }
+        struct spec spec;
+        if (cli_load_spec(cli, &spec) == 0) {
+            const struct spec_req *r = spec_find(&spec, c->requirement);
+            if (r)
+                printf("\n==> %s %s [%s, %s] %s\n%s\n", cli->spec, r->id, r->strength,
+                       cf_level_name((enum cf_level)r->level), r->title, r->text);
+            else
+                printf("\n==> %s has no requirement %s\n", cli->spec, c->requirement);
+            spec_free(&spec);
+        }
+    }
+    suite_free(s);
+    return rc;
+}
+
+/* Does |ids| (a requirement's Cases line) list |id|? */
+static int listed(const struct spec_req *r, const char *id)
+{
+    for (size_t i = 0; i < r->n_cases; i++) {
+        if (strcmp(r->cases[i], id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int cli_cmd_lint(const struct cli *cli, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1) {
+        fprintf(stderr, "usage: wirecheck lint\n");
+        return 2;
+    }
+    struct spec spec;
+    if (cli_load_spec(cli, &spec) < 0)
+        return 2;
+    char **names = suite_names(cli->cases);
+    if (!names || !names[0]) {
+        fprintf(stderr, "wirecheck lint: no suites in %s\n", cli->cases);
+        spec_free(&spec);
+        suite_names_free(names);
+        return 2;
+    }
+    unsigned problems = 0, total = 0;
+    unsigned *cited = calloc(spec.n ? spec.n : 1, sizeof *cited);
+    for (size_t k = 0; cited && names[k]; k++) {
+        struct suite *s = load_or_complain(cli, names[k]);
+        if (!s) {
+            problems++;
+            continue;
+        }
+        unsigned per[3] = {0, 0, 0}, own = 0;
+        size_t prefix = strlen(names[k]);
+        for (size_t i = 0; i < s->n_cases; i++) {
+            const struct cf_case *c = s->cases[i];
+            if (strncmp(c->id, names[k], prefix) != 0 || c->id[prefix] != '.')
+                continue; /* included from another suite: checked there */
+            own++;
+            per[c->level]++;
+            const struct spec_req *r = spec_find(&spec, c->requirement);
+            if (!r) {
+                printf("%s: cites %s, which SPEC.md does not define\n", c->file, c->requirement);
+                problems++;
+                continue;
+            }
+            cited[r - spec.r]++;
+            if (r->level != (int)c->level) {
+                printf("%s: level %s, but %s is a %s requirement\n", c->file,
+                       cf_level_name(c->level), r->id, cf_level_name((enum cf_level)r->level));
+                problems++;
+            }
+            if (!listed(r, c->id)) {
+                printf("%s:%u: %s does not list %s on its Cases line\n", cli->spec, r->line,
+                       r->id, c->id);
+                problems++;
+            }
+        }
+        printf("suite %-18s %3u cases (core %u, robust %u, stress %u)\n", names[k], own,
+               per[0], per[1], per[2]);
+        total += own;
+        suite_free(s);
+    }
+    for (size_t i = 0; cited && i < spec.n; i++) {
+        const struct spec_req *r = &spec.r[i];
+        if (!cited[i]) {
+            printf("%s:%u: requirement %s has no case\n", cli->spec, r->line, r->id);
+            problems++;
+        }
+        if (r->n_cases != cited[i] && cited[i]) {
+            printf("%s:%u: %s lists %zu cases, %u cite it\n", cli->spec, r->line, r->id,
+                   r->n_cases, cited[i]);
+            problems++;
+        }
+    }
+    char *text;
+    size_t len;
+    if (suite_read_file(cli->disabled, 1 << 20, &text, &len) == 0) {
+        struct idlist dl;
+        char err[512];
+        if (idlist_parse(cli->disabled, text, len, &dl, err, sizeof err) < 0) {
+            printf("%s\n", err);
+            problems++;
+        } else {
+            idlist_free(&dl);
+        }
+        free(text);
+    }
+    printf("%u cases, %zu requirements, %u problem%s\n", total, spec.n, problems,
+           problems == 1 ? "" : "s");
+    free(cited);
+    suite_names_free(names);
+    spec_free(&spec);
+    return problems ? 2 : 0;
+}

@@ -1,0 +1,24 @@
+/* cli.h -- the subcommands of the wirecheck binary. */
+#ifndef WIRECHECK_RUNNER_CLI_H
+#define WIRECHECK_RUNNER_CLI_H
+
+/* Where SPEC.md, DISABLED and cases/ live, from --conformance, $WIRECHECK_CONFORMANCE or the
+ * build's source tree. */
+struct cli {
+    const char *dir;
+    char cases[4096];
+    char spec[4096];
+    char disabled[4096];
+};
+
+/* Each returns the process exit code. argv[0] is the subcommand's name. */
+int cli_cmd_run(const struct cli *cli, int argc, char **argv);
+int cli_cmd_list(const struct cli *cli, int argc, char **argv);
+int cli_cmd_show(const struct cli *cli, int argc, char **argv);
+int cli_cmd_lint(const struct cli *cli, int argc, char **argv);
+
+/* Loads SPEC.md; prints the error and returns -1 on failure. */
+struct spec;
+int cli_load_spec(const struct cli *cli, struct spec *spec);
+
+#endif

@@ -1,0 +1,104 @@
+/* main.c -- the wirecheck binary: git-style subcommands over the conformance suites. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "target/proc.h"
+
+#ifndef WIRECHECK_CONFORMANCE_DIR
+#define WIRECHECK_CONFORMANCE_DIR "conformance"
+#endif
+#ifndef WIRECHECK_VERSION
+#define WIRECHECK_VERSION "dev"
+#endif
+
+static const char usage[] =
+    "usage: wirecheck [--conformance DIR] <command> [options]\n"
+    "\n"
+    "Checks a student's server or client against numbered requirements (conformance/SPEC.md)\n"
+    "with scripted exchanges (conformance/cases/<suite>/*.case).\n"
+    "\n"
+    "commands:\n"
+    "  list [SUITE...] [--keyword K] [--level L] [--format text|json]\n"
+    "                       the catalogue: id, level, requirement, title\n"
+    "  show CASE-ID         the case file and the text of its requirement\n"
+    "  run SUITE (--exec 'CMD ARGS' | --connect HOST:PORT) [options]\n"
+    "                       run a suite; `wirecheck run --help` lists the options\n"
+    "  lint                 check every case file and SPEC.md (each requirement has a case,\n"
+    "                       each case cites an existing requirement of its level)\n"
+    "\n"
+    "suites: tcp-echo, tcp-echo-threaded, udp-echo, sensor (servers);\n"
+    "        tcp-echo-client, udp-echo-client, sensor-client (clients)\n"
+    "\n"
+    "exit codes: 0 every selected case passed, 1 some failed, 2 usage or case-file error,\n"
+    "            3 the target could not be started or reached\n"
+    "\n"
+    "The conformance directory is --conformance DIR, else $WIRECHECK_CONFORMANCE, else\n"
+    "the one this binary was built from.\n";
+
+/* Kills every started process group, then dies of the same signal. */
+static void on_signal(int sig)
+{
+    proc_kill_all_from_signal();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+int main(int argc, char **argv)
+{
+    struct cli cli;
+    memset(&cli, 0, sizeof cli);
+    cli.dir = getenv("WIRECHECK_CONFORMANCE");
+    if (!cli.dir || !*cli.dir)
+        cli.dir = WIRECHECK_CONFORMANCE_DIR;
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("wirecheck %s\n", WIRECHECK_VERSION);
+            return 0;
+        }
+        if (strcmp(argv[i], "--conformance") == 0 && i + 1 < argc) {
+            cli.dir = argv[++i];
+            continue;
+        }
+        fprintf(stderr, "wirecheck: unknown option %s\n%s", argv[i], usage);
+        return 2;
+    }
+    if (i >= argc) {
+        fputs(usage, stderr);
+        return 2;
+    }
+    snprintf(cli.cases, sizeof cli.cases, "%s/cases", cli.dir);
+    snprintf(cli.spec, sizeof cli.spec, "%s/SPEC.md", cli.dir);
+    snprintf(cli.disabled, sizeof cli.disabled, "%s/DISABLED", cli.dir);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    const char *cmd = argv[i];
+    if (strcmp(cmd, "run") == 0)
+        return cli_cmd_run(&cli, argc - i, argv + i);
+    if (strcmp(cmd, "list") == 0)
+        return cli_cmd_list(&cli, argc - i, argv + i);
+    if (strcmp(cmd, "show") == 0)
+        return cli_cmd_show(&cli, argc - i, argv + i);
+    if (strcmp(cmd, "lint") == 0)
+        return cli_cmd_lint(&cli, argc - i, argv + i);
+    if (strcmp(cmd, "help") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    fprintf(stderr, "wirecheck: unknown command '%s'\n%s", cmd, usage);
+    return 2;
+}

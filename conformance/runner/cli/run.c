@@ -1,0 +1,296 @@
+/* cli_cmd_run.c -- `wirecheck run`: options, loading, running and writing the report. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "report/report.h"
+#include "run/run.h"
+
+static const char run_usage[] =
+    "usage: wirecheck run SUITE (--exec 'CMD ARGS' | --connect HOST:PORT) [options]\n"
+    "\n"
+    "target:\n"
+    "  --exec 'CMD ARGS'     start the program under test (servers: once, restarted after a\n"
+    "                        crash; clients: once per case). {addr} {host} {port} in the\n"
+    "                        command become a fresh loopback address, so cases run in\n"
+    "                        parallel; without them the suite's default port is used\n"
+    "                        (tcp-echo 7878, udp-echo 8080, sensor 1234) and cases run one\n"
+    "                        at a time\n"
+    "  --connect HOST:PORT   a server that is already running (server suites only)\n"
+    "  --listen HOST:PORT    client suites: where the runner listens instead\n"
+    "selection:\n"
+    "  --level L             core, robust, stress, all (default), or a list: core,robust\n"
+    "  --case GLOB           case ids matching GLOB (sensor.01*)\n"
+    "  --keyword K           cases with keyword K\n"
+    "  --run-disabled        also run the cases listed in conformance/DISABLED\n"
+    "running:\n"
+    "  -j N                  N cases at once (needs a placeholder in --exec)\n"
+    "  --timeout-scale X     multiply every timeout by X (slow machines, sanitizers)\n"
+    "  --retries N           re-run a failing case up to N times; if it then passes it is\n"
+    "                        reported as flaky, never as a pass\n"
+    "  --baseline FILE       case ids expected to fail (\"ID reason\" lines): they do not fail\n"
+    "                        the run, but an unexpected pass does\n"
+    "  --strict              a SHOULD requirement not met fails the run; without it, it is\n"
+    "                        reported as WARN and the run can still pass\n"
+    "report:\n"
+    "  --format F            text (default), tap, junit or json\n"
+    "  -o FILE               write the report to FILE\n"
+    "  --transcript W        fail (default), always or never\n"
+    "  --color W             auto (default: only on a terminal, not with NO_COLOR), always,\n"
+    "                        never\n"
+    "\n"
+    "exit codes: 0 every selected case passed (SHOULD warnings allowed), 1 some failed,\n"
+    "            2 usage or case-file error (or no case selected), 3 the target could not\n"
+    "            be started or reached\n"
+    "            (--connect finds nothing; --exec dies or is not ready at its first start)\n";
+
+__attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "wirecheck run: ");
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see wirecheck run --help)\n");
+    return RUN_EXIT_USAGE;
+}
+
+static int parse_levels(const char *s, unsigned *mask)
+{
+    *mask = 0;
+    while (*s) {
+        size_t n = strcspn(s, ",");
+        char w[16];
+        if (n == 0 || n >= sizeof w)
+            return -1;
+        memcpy(w, s, n);
+        w[n] = 0;
+        if (strcmp(w, "all") == 0) {
+            *mask |= 7;
+        } else {
+            int l = cf_level_parse(w);
+            if (l < 0)
+                return -1;
+            *mask |= 1u << l;
+        }
+        s += n + (s[n] == ',');
+    }
+    return *mask ? 0 : -1;
+}
+
+static int parse_uint(const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || end == s || *end || v > max || s[0] == '-')
+        return -1;
+    *out = (unsigned)v;
+    return 0;
+}
+
+static int load_list(const char *path, struct idlist *l, int required)
+{
+    char *text;
+    size_t len;
+    char err[512];
+    int e = suite_read_file(path, 4 << 20, &text, &len);
+    if (e < 0) {
+        if (!required && e == -ENOENT)
+            return 1;
+        fprintf(stderr, "wirecheck: %s: %s\n", path, strerror(-e));
+        return -1;
+    }
+    int rc = idlist_parse(path, text, len, l, err, sizeof err);
+    free(text);
+    if (rc < 0) {
+        fprintf(stderr, "wirecheck: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+struct stream_ctx {
+    FILE *out;
+    const struct report_opts *ro;
+};
+
+static void on_done(struct run *run, size_t i, void *p)
+{
+    struct stream_ctx *sc = p;
+    report_text_case(sc->out, run, i, sc->ro);
+    fflush(sc->out);
+}
+
+int cli_cmd_run(const struct cli *cli, int argc, char **argv)
+{
+    struct run_opts o;
+    memset(&o, 0, sizeof o);
+    o.levels = 7;
+    o.jobs = 1;
+    o.scale = 1.0;
+    struct report_opts ro = {FORMAT_TEXT, TRANSCRIPT_FAIL, 0};
+    const char *suite_name = NULL, *out_path = NULL, *baseline = NULL, *color = "auto";
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(run_usage, stdout);
+            return 0;
+        }
+        if (a[0] != '-') {
+            if (suite_name)
+                return usage_error("one suite at a time (got '%s' too)", a);
+            suite_name = a;
+            continue;
+        }
+        if (strncmp(a, "-j", 2) == 0 && a[2]) { /* -j4 */
+            if (parse_uint(a + 2, 64, &o.jobs) < 0 || o.jobs == 0)
+                return usage_error("-j takes 1..64, not '%s'", a + 2);
+            continue;
+        }
+        if (strcmp(a, "--run-disabled") == 0) {
+            o.run_disabled = 1;
+            continue;
+        }
+        if (strcmp(a, "--strict") == 0) {
+            o.strict = 1;
+            continue;
+        }
+        if (!v)
+            return usage_error("%s needs a value", a);
+        i++;
+        if (strcmp(a, "--exec") == 0) {
+            o.exec = v;
+        } else if (strcmp(a, "--connect") == 0) {
+            o.connect = v;
+        } else if (strcmp(a, "--listen") == 0) {
+            o.listen = v;
+        } else if (strcmp(a, "--level") == 0) {
+            if (parse_levels(v, &o.levels) < 0)
+                return usage_error("--level takes core, robust, stress or all, not '%s'", v);
+        } else if (strcmp(a, "--case") == 0) {
+            o.case_glob = v;
+        } else if (strcmp(a, "--keyword") == 0) {
+            if (!*v || strchr(v, ' '))
+                return usage_error("--keyword takes one word, not '%s'", v);
+            o.keyword = v;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            if (parse_uint(v, 64, &o.jobs) < 0 || o.jobs == 0)
+                return usage_error("-j takes 1..64, not '%s'", v);
+        } else if (strcmp(a, "--timeout-scale") == 0) {
+            char *end;
+            o.scale = strtod(v, &end);
+            if (end == v || *end || !(o.scale >= 0.1 && o.scale <= 100.0))
+                return usage_error("--timeout-scale takes 0.1..100, not '%s'", v);
+        } else if (strcmp(a, "--retries") == 0) {
+            if (parse_uint(v, 10, &o.retries) < 0)
+                return usage_error("--retries takes 0..10, not '%s'", v);
+        } else if (strcmp(a, "--baseline") == 0) {
+            baseline = v;
+        } else if (strcmp(a, "--format") == 0) {
+            if (strcmp(v, "text") == 0)
+                ro.format = FORMAT_TEXT;
+            else if (strcmp(v, "tap") == 0)
+                ro.format = FORMAT_TAP;
+            else if (strcmp(v, "junit") == 0)
+                ro.format = FORMAT_JUNIT;
+            else if (strcmp(v, "json") == 0)
+                ro.format = FORMAT_JSON;
+            else
+                return usage_error("--format takes text, tap, junit or json, not '%s'", v);
+        } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+            out_path = v;
+        } else if (strcmp(a, "--transcript") == 0) {
+            if (strcmp(v, "fail") == 0)
+                ro.transcript = TRANSCRIPT_FAIL;
+            else if (strcmp(v, "always") == 0)
+                ro.transcript = TRANSCRIPT_ALWAYS;
+            else if (strcmp(v, "never") == 0)
+                ro.transcript = TRANSCRIPT_NEVER;
+            else
+                return usage_error("--transcript takes fail, always or never, not '%s'", v);
+        } else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
+            if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))
+                return usage_error("--color takes auto, always or never, not '%s'", v);
+            color = v;
+        } else {
+            return usage_error("unknown option %s", a);
+        }
+    }
+    if (!suite_name)
+        return usage_error("which suite?");
+    struct net_addr la;
+    if (o.listen && net_parse_addr(o.listen, &la) < 0)
+        return usage_error("--listen takes HOST:PORT with a numeric IPv4 or [IPv6] host, not "
+                           "'%s'", o.listen);
+
+    struct suite *s;
+    char err[1024];
+    if (suite_load(cli->cases, suite_name, &s, err, sizeof err) < 0) {
+        fprintf(stderr, "wirecheck: %s\n", err);
+        return RUN_EXIT_USAGE;
+    }
+    struct spec spec;
+    int have_spec = cli_load_spec(cli, &spec) == 0;
+    struct idlist disabled, base;
+    memset(&disabled, 0, sizeof disabled);
+    memset(&base, 0, sizeof base);
+    int rc = RUN_EXIT_USAGE;
+    int dl = load_list(cli->disabled, &disabled, 0);
+    if (dl < 0 || (baseline && load_list(baseline, &base, 1) < 0))
+        goto out;
+    o.disabled = dl == 0 ? &disabled : NULL;
+    o.baseline = baseline ? &base : NULL;
+
+    FILE *out = stdout;
+    if (out_path) {
+        out = fopen(out_path, "w");
+        if (!out) {
+            fprintf(stderr, "wirecheck: %s: %s\n", out_path, strerror(errno));
+            goto out;
+        }
+    }
+    const char *nc = getenv("NO_COLOR");
+    ro.color = strcmp(color, "always") == 0 ||
+               (strcmp(color, "auto") == 0 && isatty(fileno(out)) && !(nc && *nc));
+    struct stream_ctx sc = {out, &ro};
+    struct run run;
+    rc = run_suite(&run, &o, s, have_spec ? &spec : NULL,
+                   ro.format == FORMAT_TEXT ? on_done : NULL, &sc, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "wirecheck: %s\n", err);
+    } else {
+        if (run.fatal)
+            fprintf(stderr, "wirecheck: the target could not be started or reached: %s\n",
+                    run.fatal_msg);
+        if (ro.format == FORMAT_TEXT)
+            report_text_summary(out, &run, &ro);
+        else if (ro.format == FORMAT_TAP)
+            report_tap(out, &run, &ro);
+        else if (ro.format == FORMAT_JUNIT)
+            report_junit(out, &run, &ro);
+        else
+            report_json(out, &run, &ro);
+        rc = run_exit_code(&run);
+        for (size_t i = 0; o.baseline && i < base.n; i++) {
+            if (!base.e[i].used)
+                fprintf(stderr, "wirecheck: %s:%u: %s matches no case of %s (stale baseline "
+                        "entry?)\n", baseline, base.e[i].line, base.e[i].id, suite_name);
+        }
+    }
+    run_cleanup(&run);
+    if (out != stdout && fclose(out) != 0 && rc == 0)
+        rc = RUN_EXIT_USAGE;
+out:
+    idlist_free(&disabled);
+    idlist_free(&base);
+    if (have_spec)
+        spec_free(&spec);
+    suite_free(s);
+    return rc;
+}

@@ -1,0 +1,107 @@
+/* common.c -- what every report format shows the same way: labels, sanitized program
+ * output, and the details block of a case (detail, liveness, transcript, output tails). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+int report_sanitize(struct bytes *out, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        unsigned char c = s[i];
+        if (c == '\\')
+            rc = bytes_puts(out, "\\\\");
+        else if ((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t')
+            rc = bytes_append(out, &c, 1);
+        else
+            rc = bytes_printf(out, "\\x%02x", (unsigned)c);
+    }
+    return rc;
+}
+
+int report_wants_transcript(const struct case_result *r, const struct report_opts *ro)
+{
+    if (ro->transcript == TRANSCRIPT_NEVER || r->play.v.outcome == OUT_SKIP ||
+        r->play.v.outcome == OUT_UNSUPPORTED)
+        return 0;
+    return ro->transcript == TRANSCRIPT_ALWAYS || r->play.v.outcome != OUT_PASS || r->unexpected_pass ||
+           r->liveness[0];
+}
+
+const char *report_label(const struct case_result *r)
+{
+    if (r->unexpected_pass)
+        return "XPASS";
+    if (r->known && outcome_is_failure(r->play.v.outcome))
+        return "KNOWN";
+    switch (r->play.v.outcome) {
+    case OUT_PASS: return "PASS";
+    case OUT_NONSTRICT: return "NONSTRICT";
+    case OUT_FLAKY: return "FLAKY";
+    case OUT_SKIP: return "SKIP";
+    case OUT_UNSUPPORTED: return "UNSUPP";
+    case OUT_WARN: return "WARN";
+    case OUT_FAIL: return "FAIL";
+    case OUT_TIMEOUT: return "TIMEOUT";
+    case OUT_CRASH: return "CRASH";
+    }
+    return "?";
+}
+
+/* Appends |text| with |indent| before every line. */
+static int indented(struct bytes *out, const char *text, size_t n, const char *indent)
+{
+    int rc = 0;
+    size_t i = 0;
+    while (rc == 0 && i < n) {
+        const char *nl = memchr(text + i, '\n', n - i);
+        size_t e = nl ? (size_t)(nl - text) : n;
+        rc = bytes_printf(out, "%s%.*s\n", indent, (int)(e - i), text + i);
+        i = nl ? e + 1 : n;
+    }
+    return rc;
+}
+
+static int tail_block(struct bytes *out, const char *title, const char *tail, const char *indent)
+{
+    if (!tail || !*tail)
+        return 0;
+    struct bytes s;
+    bytes_init(&s, 0);
+    int rc = report_sanitize(&s, tail, strlen(tail));
+    if (rc == 0)
+        rc = bytes_printf(out, "%s%s:\n", indent, title);
+    char ind[64];
+    snprintf(ind, sizeof ind, "%s  | ", indent);
+    if (rc == 0)
+        rc = indented(out, bytes_str(&s), s.len, ind);
+    bytes_cleanup(&s);
+    return rc;
+}
+
+int report_details(struct bytes *out, const struct case_result *r, int transcript,
+                   const char *indent)
+{
+    int rc = 0;
+    char ind[64];
+    snprintf(ind, sizeof ind, "%s  ", indent);
+    if (r->play.detail.len)
+        rc = indented(out, bytes_str(&r->play.detail), r->play.detail.len, indent);
+    if (rc == 0 && r->liveness[0] && !strstr(r->play.v.reason, r->liveness))
+        rc = bytes_printf(out, "%sliveness: %s\n", indent, r->liveness);
+    if (rc == 0 && transcript) {
+        rc = bytes_printf(out, "%stranscript (> sent, < received, * event, ! failure):\n",
+                          indent);
+        if (rc == 0)
+            rc = tr_render((struct transcript *)&r->play.tr, out, ind);
+    }
+    if (rc == 0 && transcript && r->c) {
+        rc = tail_block(out, "program stdout during the case", r->out_tail, indent);
+        if (rc == 0)
+            rc = tail_block(out, "program stderr during the case (tail)", r->err_tail, indent);
+    }
+    return rc;
+}

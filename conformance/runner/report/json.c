@@ -1,0 +1,151 @@
+/* report_json.c -- the JSON report (schema "wirecheck-report/1", documented in README.md). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+/* Adds |s| (any bytes) as a string that is always valid ASCII JSON. */
+static void add_safe(cJSON *o, const char *key, const void *s, size_t n)
+{
+    struct bytes b;
+    bytes_init(&b, 0);
+    report_sanitize(&b, s, n);
+    cJSON_AddStringToObject(o, key, bytes_str(&b));
+    bytes_cleanup(&b);
+}
+
+static void add_opt(cJSON *o, const char *key, const char *s)
+{
+    if (s && *s)
+        add_safe(o, key, s, strlen(s));
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+static cJSON *transcript_json(struct transcript *tr)
+{
+    cJSON *a = cJSON_CreateArray();
+    static const char *const kinds[] = {"", "send", "recv", "event", "error"};
+    pthread_mutex_lock(&tr->mu);
+    for (size_t i = 0; a && i < tr->n; i++) {
+        const struct tr_event *e = &tr->ev[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            break;
+        cJSON_AddNumberToObject(o, "t_ms", (double)e->t_us / 1000.0);
+        if (e->session)
+            cJSON_AddNumberToObject(o, "session", e->session - 1);
+        else
+            cJSON_AddNullToObject(o, "session");
+        cJSON_AddStringToObject(o, "conn", e->conn);
+        cJSON_AddStringToObject(o, "kind", kinds[e->kind]);
+        if (e->kind == TR_SEND || e->kind == TR_RECV) {
+            cJSON_AddNumberToObject(o, "offset", (double)e->offset);
+            cJSON_AddNumberToObject(o, "length", (double)e->len);
+            char *hex = malloc(e->shown * 2 + 1);
+            if (hex) {
+                for (size_t k = 0; k < e->shown; k++)
+                    snprintf(hex + 2 * k, 3, "%02x", (unsigned)e->data[k]);
+                hex[e->shown * 2] = 0;
+                cJSON_AddStringToObject(o, "data_hex", hex);
+                free(hex);
+            }
+            cJSON_AddBoolToObject(o, "truncated", e->shown < e->len);
+        } else {
+            add_opt(o, "text", e->text);
+        }
+        cJSON_AddItemToArray(a, o);
+    }
+    pthread_mutex_unlock(&tr->mu);
+    return a;
+}
+
+static cJSON *case_json(const struct case_result *r, const struct spec *spec,
+                        const struct report_opts *ro)
+{
+    const struct cf_case *c = r->c;
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "id", c->id);
+    add_safe(o, "title", c->title, strlen(c->title));
+    cJSON_AddStringToObject(o, "level", cf_level_name(c->level));
+    cJSON_AddStringToObject(o, "requirement", c->requirement);
+    const struct spec_req *req = spec ? spec_find(spec, c->requirement) : NULL;
+    if (req)
+        cJSON_AddStringToObject(o, "strength", req->strength);
+    else
+        cJSON_AddNullToObject(o, "strength");
+    cJSON_AddItemToObject(o, "keywords", cJSON_CreateStringArray((const char *const *)c->keywords,
+                                                                (int)c->n_keywords));
+    cJSON_AddBoolToObject(o, "hostile", c->hostile);
+    cJSON_AddStringToObject(o, "outcome", outcome_name(r->play.v.outcome));
+    cJSON_AddBoolToObject(o, "failed", outcome_is_failure(r->play.v.outcome) || r->unexpected_pass);
+    cJSON_AddNumberToObject(o, "attempts", r->attempts);
+    cJSON_AddNumberToObject(o, "duration_ms", r->ms);
+    if (r->play.v.line)
+        cJSON_AddNumberToObject(o, "line", r->play.v.line);
+    else
+        cJSON_AddNullToObject(o, "line");
+    add_opt(o, "reason", r->play.v.reason);
+    add_opt(o, "detail", bytes_str(&r->play.detail));
+    add_opt(o, "liveness", r->liveness);
+    add_opt(o, "baseline", r->known);
+    cJSON_AddBoolToObject(o, "unexpected_pass", r->unexpected_pass);
+    if (report_wants_transcript(r, ro))
+        cJSON_AddItemToObject(o, "transcript",
+                              transcript_json((struct transcript *)&r->play.tr));
+    else
+        cJSON_AddNullToObject(o, "transcript");
+    add_opt(o, "stdout_tail", r->out_tail);
+    add_opt(o, "stderr_tail", r->err_tail);
+    return o;
+}
+
+int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
+{
+    cJSON *root = cJSON_CreateObject();
+    if (!root)
+        return -1;
+    cJSON_AddStringToObject(root, "schema", REPORT_JSON_SCHEMA);
+    cJSON_AddStringToObject(root, "wirecheck_version", WIRECHECK_VERSION);
+    cJSON_AddStringToObject(root, "suite", run->s->name);
+    add_safe(root, "target", run->target_desc, strlen(run->target_desc));
+    cJSON_AddNumberToObject(root, "wall_ms", run->wall_ms);
+    cJSON_AddNumberToObject(root, "exit_code", run_exit_code(run));
+    add_opt(root, "fatal", run->fatal ? run->fatal_msg : NULL);
+    unsigned counts[OUT_COUNT] = {0};
+    unsigned selected = 0, known = 0, xpass = 0;
+    cJSON *cases = cJSON_CreateArray();
+    for (size_t i = 0; cases && i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        selected++;
+        counts[r->play.v.outcome]++;
+        known += r->known && outcome_is_failure(r->play.v.outcome);
+        xpass += (unsigned)r->unexpected_pass;
+        cJSON_AddItemToArray(cases, case_json(r, run->spec, ro));
+    }
+    cJSON *sum = cJSON_AddObjectToObject(root, "summary");
+    if (sum) {
+        cJSON_AddNumberToObject(sum, "selected", selected);
+        for (int o = 0; o < OUT_COUNT; o++)
+            cJSON_AddNumberToObject(sum, outcome_name((enum outcome)o), counts[o]);
+        cJSON_AddNumberToObject(sum, "known_failures", known);
+        cJSON_AddNumberToObject(sum, "unexpected_passes", xpass);
+        cJSON_AddBoolToObject(sum, "strict", run->o->strict);
+        cJSON_AddNumberToObject(sum, "restarts", run->restarts);
+    }
+    cJSON_AddItemToObject(root, "cases", cases);
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text)
+        return -1;
+    fputs(text, f);
+    fputc('\n', f);
+    cJSON_free(text);
+    return ferror(f) ? -1 : 0;
+}

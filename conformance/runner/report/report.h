@@ -1,0 +1,47 @@
+/* report.h -- the reports of a run: text (streamed per case), TAP 14, JUnit XML and JSON. */
+#ifndef WIRECHECK_RUNNER_REPORT_H
+#define WIRECHECK_RUNNER_REPORT_H
+
+#include <stdio.h>
+
+#include "bytes.h"
+#include "run/run.h"
+
+enum transcript_mode { TRANSCRIPT_FAIL = 0, TRANSCRIPT_ALWAYS, TRANSCRIPT_NEVER };
+enum report_format { FORMAT_TEXT = 0, FORMAT_TAP, FORMAT_JUNIT, FORMAT_JSON };
+
+struct report_opts {
+    enum report_format format;
+    enum transcript_mode transcript;
+    int color; /* ANSI colours in the text report */
+};
+
+/* The JSON report's schema name; bump it on any incompatible change. */
+#define REPORT_JSON_SCHEMA "wirecheck-report/1"
+
+/* Text: one case's line and, per the transcript mode, its details. */
+void report_text_case(FILE *f, const struct run *run, size_t i, const struct report_opts *ro);
+/* Text: the summary per level and per requirement, and the verdict. */
+void report_text_summary(FILE *f, const struct run *run, const struct report_opts *ro);
+
+/* Whole reports, written at the end. Return 0 or -1 (write error or out of memory). */
+int report_tap(FILE *f, const struct run *run, const struct report_opts *ro);
+int report_junit(FILE *f, const struct run *run, const struct report_opts *ro);
+int report_json(FILE *f, const struct run *run, const struct report_opts *ro);
+
+/* Appends |p| as safe printable text: bytes outside printable ASCII (other than \n and \t)
+ * and backslash become \xNN / \\. For program output in any report. */
+int report_sanitize(struct bytes *out, const void *p, size_t n);
+
+/* Should this case's transcript be shown, under |ro|'s mode? */
+int report_wants_transcript(const struct case_result *r, const struct report_opts *ro);
+
+/* The details block of a case: reason detail, liveness, transcript, program output tails,
+ * each line prefixed with |indent|. */
+int report_details(struct bytes *out, const struct case_result *r, int transcript,
+                   const char *indent);
+
+/* The outcome label of a case as the text report prints it ("PASS", "FAIL", "KNOWN-FAIL"). */
+const char *report_label(const struct case_result *r);
+
+#endif

@@ -1,0 +1,75 @@
+/* tap.c -- the TAP 14 report: a test point per case, a YAML block for what went wrong. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+/* A YAML double-quoted scalar. */
+static void yaml_str(struct bytes *b, const char *s)
+{
+    bytes_puts(b, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            bytes_printf(b, "\\%c", c);
+        else if (c < 0x20 || c >= 0x7f)
+            bytes_printf(b, "\\x%02x", (unsigned)c);
+        else
+            bytes_append(b, s, 1);
+    }
+    bytes_puts(b, "\"");
+}
+
+int report_tap(FILE *f, const struct run *run, const struct report_opts *ro)
+{
+    size_t total = 0, k = 0;
+    for (size_t i = 0; i < run->n; i++)
+        total += (size_t)run->res[i].selected;
+    fprintf(f, "TAP version 14\n1..%zu\n", total);
+    if (run->fatal)
+        fprintf(f, "# the target could not be started: %s\n", run->fatal_msg);
+    for (size_t i = 0; i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        k++;
+        int bad = outcome_is_failure(r->play.v.outcome) || r->unexpected_pass;
+        fprintf(f, "%s %zu - %s %s", bad ? "not ok" : "ok", k, r->c->id, r->c->title);
+        if (r->play.v.outcome == OUT_SKIP || r->play.v.outcome == OUT_UNSUPPORTED)
+            fprintf(f, " # SKIP %s", r->play.v.reason);
+        else if (r->known && outcome_is_failure(r->play.v.outcome))
+            fprintf(f, " # TODO known failure: %s", r->known);
+        fputc('\n', f);
+        if (!bad && r->play.v.outcome == OUT_PASS && ro->transcript != TRANSCRIPT_ALWAYS)
+            continue;
+        if (r->play.v.outcome == OUT_SKIP || r->play.v.outcome == OUT_UNSUPPORTED)
+            continue;
+        struct bytes b;
+        bytes_init(&b, 0);
+        bytes_printf(&b, "  ---\n  outcome: %s\n  requirement: %s\n  level: %s\n",
+                     outcome_name(r->play.v.outcome), r->c->requirement, cf_level_name(r->c->level));
+        bytes_printf(&b, "  duration_ms: %.1f\n  attempts: %u\n", r->ms, r->attempts);
+        if (r->play.v.reason[0]) {
+            bytes_puts(&b, "  message: ");
+            yaml_str(&b, r->unexpected_pass ? "passed, but the baseline expects a failure"
+                                            : r->play.v.reason);
+            bytes_puts(&b, "\n");
+        }
+        if (r->liveness[0]) {
+            bytes_puts(&b, "  liveness: ");
+            yaml_str(&b, r->liveness);
+            bytes_puts(&b, "\n");
+        }
+        struct bytes d;
+        bytes_init(&d, 0);
+        report_details(&d, r, report_wants_transcript(r, ro), "    ");
+        if (d.len)
+            bytes_printf(&b, "  details: |\n%s", bytes_str(&d));
+        bytes_cleanup(&d);
+        bytes_puts(&b, "  ...\n");
+        fputs(bytes_str(&b), f);
+        bytes_cleanup(&b);
+    }
+    return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,134 @@
+/* text.c -- the human report: a line per case with its details, then the summaries. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+
+static const char *color_of(const struct case_result *r, int on)
+{
+    if (!on)
+        return "";
+    if (r->unexpected_pass || (outcome_is_failure(r->play.v.outcome) && !r->known))
+        return "\033[1;31m";
+    if (r->play.v.outcome == OUT_PASS)
+        return "\033[32m";
+    return "\033[33m";
+}
+
+void report_text_case(FILE *f, const struct run *run, size_t i, const struct report_opts *ro)
+{
+    const struct case_result *r = &run->res[i];
+    const struct cf_case *c = r->c;
+    const char *col = color_of(r, ro->color), *reset = ro->color ? "\033[0m" : "";
+    fprintf(f, "%s%-9s%s %-20s %-6s %-8s %s (%.1f ms%s)\n", col, report_label(r), reset, c->id,
+            cf_level_name(c->level), c->requirement, c->title, r->ms,
+            r->attempts > 1 ? ", retried" : "");
+    if (r->play.v.outcome != OUT_PASS || r->unexpected_pass || r->liveness[0])
+        fprintf(f, "          %s\n", r->play.v.reason[0] ? r->play.v.reason : "(no reason recorded)");
+    if (r->known)
+        fprintf(f, "          baseline: %s%s\n", r->known,
+                r->unexpected_pass ? " -- but it passed: update the baseline" : "");
+    if (r->play.v.outcome != OUT_PASS || ro->transcript == TRANSCRIPT_ALWAYS || r->liveness[0]) {
+        struct bytes b;
+        bytes_init(&b, 0);
+        if (report_details(&b, r, report_wants_transcript(r, ro), "          ") == 0)
+            fputs(bytes_str(&b), f);
+        bytes_cleanup(&b);
+    }
+}
+
+void report_text_summary(FILE *f, const struct run *run, const struct report_opts *ro)
+{
+    unsigned per[3][OUT_COUNT];
+    memset(per, 0, sizeof per);
+    unsigned known = 0, xpass = 0, failed = 0, warned = 0, total = 0;
+    for (size_t i = 0; i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        total++;
+        per[r->c->level][r->play.v.outcome]++;
+        known += r->known && outcome_is_failure(r->play.v.outcome);
+        xpass += (unsigned)r->unexpected_pass;
+        failed += outcome_is_failure(r->play.v.outcome) && !r->known;
+        warned += r->play.v.outcome == OUT_WARN;
+    }
+    fprintf(f, "\nsuite %s against %s: %u case%s in %.2f s\n", run->s->name, run->target_desc,
+            total, total == 1 ? "" : "s", run->wall_ms / 1000.0);
+    if (run->restarts)
+        fprintf(f, "  the server was started again %u time%s (after a crash or a failed "
+                   "liveness check)\n", run->restarts, run->restarts == 1 ? "" : "s");
+    for (int l = CF_LEVEL_CORE; l <= CF_LEVEL_STRESS; l++) {
+        unsigned sum = 0;
+        for (int o = 0; o < OUT_COUNT; o++)
+            sum += per[l][o];
+        if (!sum)
+            continue;
+        fprintf(f, "  %-7s", cf_level_name((enum cf_level)l));
+        const char *sep = "";
+        for (int o = 0; o < OUT_COUNT; o++) {
+            if (per[l][o]) {
+                fprintf(f, "%s%u %s", sep, per[l][o], outcome_name((enum outcome)o));
+                sep = ", ";
+            }
+        }
+        fputc('\n', f);
+    }
+    /* Per requirement, in the order the cases cite them (meaningless when nothing ran). */
+    if (!run->fatal)
+        fprintf(f, "  by requirement:\n");
+    for (size_t i = 0; !run->fatal && i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        int first = 1;
+        for (size_t k = 0; k < i && first; k++)
+            first = !(run->res[k].selected &&
+                      strcmp(run->res[k].c->requirement, r->c->requirement) == 0);
+        if (!first)
+            continue;
+        /* The line says whether the requirement is met: an unexpected pass is a pass here
+         * (it is the baseline that is out of date), flagged on its own. */
+        unsigned n = 0, bad = 0, nx = 0, nw = 0;
+        struct bytes ids, xids;
+        bytes_init(&ids, 4096);
+        bytes_init(&xids, 4096);
+        for (size_t k = i; k < run->n; k++) {
+            const struct case_result *q = &run->res[k];
+            if (!q->selected || strcmp(q->c->requirement, r->c->requirement) != 0)
+                continue;
+            n++;
+            if (outcome_is_failure(q->play.v.outcome) || q->play.v.outcome == OUT_WARN) {
+                bad++;
+                nw += q->play.v.outcome == OUT_WARN;
+                bytes_printf(&ids, " %s", q->c->id);
+            } else if (q->unexpected_pass) {
+                nx++;
+                bytes_printf(&xids, " %s", q->c->id);
+            }
+        }
+        const struct spec_req *req = run->spec ? spec_find(run->spec, r->c->requirement) : NULL;
+        fprintf(f, "    %-8s %-6s %-4s %u/%u%s%s%s%s%s%s\n", r->c->requirement,
+                req ? req->strength : "", !bad ? "ok" : nw == bad ? "WARN" : "FAIL", n - bad, n,
+                !bad ? "" : nw == bad ? " (not met, a warning:" : " (failing:", bytes_str(&ids), bad ? ")" : "",
+                nx ? " (unexpected pass, update the baseline:" : "", bytes_str(&xids),
+                nx ? ")" : "");
+        bytes_cleanup(&ids);
+        bytes_cleanup(&xids);
+    }
+    int code = run_exit_code(run);
+    const char *col = ro->color ? (code ? "\033[1;31m" : "\033[1;32m") : "";
+    if (run->fatal) {
+        fprintf(f, "%sresult: NOT RUN%s (the target could not be started or reached: %s)\n",
+                col, ro->color ? "\033[0m" : "", run->fatal_msg);
+        return;
+    }
+    fprintf(f, "%sresult: %s%s (%u failing, %u warning%s, %u known failure%s, %u unexpected "
+            "pass%s)\n", col, code ? "FAIL" : "PASS", ro->color ? "\033[0m" : "", failed,
+            warned, warned == 1 ? "" : "s", known, known == 1 ? "" : "s", xpass,
+            xpass == 1 ? "" : "es");
+    if (warned && !code)
+        fprintf(f, "  (a warning is a SHOULD not met: worth fixing, not a failure; --strict "
+                   "counts it)\n");
+}

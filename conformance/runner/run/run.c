@@ -1,0 +1,486 @@
+/* run.c -- runs a suite: selection, worker threads with their own targets, liveness checks,
+ * crash attribution, retries and the baseline, results delivered in suite order. */
+#include "run/run.h"
+
+#include <fnmatch.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "target/command.h"
+#include "target/target.h"
+
+/* A step's default timeout and a case's, before --timeout-scale. */
+#define RUN_STEP_TIMEOUT_MS 1500
+#define RUN_CASE_TIMEOUT_MS 10000
+/* Bytes of the program's output kept per case for the report. */
+#define RUN_TAIL 2000
+/* How long a server is watched after the last case, before the final probe (times the
+ * scale): a crash that follows the last exchange must not go unseen. */
+#define RUN_SETTLE_MS 250
+
+struct worker {
+    struct run *run;
+    struct shared *sh;
+    struct target t;
+    pthread_t th;
+};
+
+struct shared {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;         /* next result index to hand out */
+    int placeholders;
+    int stop;            /* the target could not be started: give up */
+};
+
+static void select_cases(struct run *run)
+{
+    const struct run_opts *o = run->o;
+    for (size_t i = 0; i < run->n; i++) {
+        struct case_result *r = &run->res[i];
+        const struct cf_case *c = r->c;
+        r->selected = (o->levels & (1u << c->level)) &&
+                      (!o->case_glob || fnmatch(o->case_glob, c->id, 0) == 0) &&
+                      (!o->keyword || cf_has_keyword(c, o->keyword));
+        if (!r->selected)
+            continue;
+        run->n_selected++;
+        struct idlist_entry *d = o->disabled ? idlist_find(o->disabled, c->id) : NULL;
+        if (d && !o->run_disabled) {
+            r->done = 1;
+            verdict_set(&r->play.v, OUT_SKIP, 0, "listed in DISABLED: %s",
+                        *d->reason ? d->reason : "(no reason given)");
+        } else if (!run->s->client_role && c->requires_exec && !o->exec) {
+            r->done = 1;
+            verdict_set(&r->play.v, OUT_UNSUPPORTED, 0, "checks the server's output: needs "
+                        "--exec, not --connect");
+        }
+        struct idlist_entry *b = o->baseline ? idlist_find(o->baseline, c->id) : NULL;
+        if (b)
+            r->known = *b->reason ? b->reason : "(no reason given)";
+    }
+}
+
+static char *tail_of(struct proc *p, enum proc_stream s, size_t from)
+{
+    struct bytes b;
+    bytes_init(&b, 0);
+    proc_output(p, s, from, &b);
+    if (b.len > RUN_TAIL)
+        bytes_consume(&b, b.len - RUN_TAIL);
+    char *t = b.len ? bytes_take(&b) : NULL;
+    bytes_cleanup(&b);
+    return t;
+}
+
+static unsigned case_timeout(const struct run *run, const struct cf_case *c)
+{
+    return (unsigned)((c->timeout_ms ? c->timeout_ms : RUN_CASE_TIMEOUT_MS) * run->o->scale);
+}
+
+/* After a hostile case (or the last one, |when| says which): does the target still answer
+ * the suite's known-good exchange? */
+static void check_liveness(struct worker *w, const struct engine_env *env,
+                           struct case_result *r, const char *when)
+{
+    const struct cf_case *probe = w->run->s->def;
+    if (probe->n_steps == 0)
+        return;
+    struct engine_result pr;
+    engine_result_init(&pr, 50);
+    engine_play(env, probe->steps, probe->n_steps, (unsigned)(3000 * w->run->o->scale), &pr);
+    if (pr.v.outcome != OUT_PASS) {
+        snprintf(r->liveness, sizeof r->liveness, "%s the target no longer answers a "
+                 "known-good exchange: %.400s", when, pr.v.reason);
+        tr_note(&r->play.tr, 0, "", TR_ERROR, "liveness check failed: %s", pr.v.reason);
+        verdict_escalate(&r->play.v, OUT_FAIL, 0, "liveness: %s", r->liveness);
+        target_stop(&w->t); /* the next case gets a fresh instance */
+    } else {
+        tr_note(&r->play.tr, 0, "", TR_EVENT, "liveness check passed");
+    }
+    engine_result_cleanup(&pr);
+}
+
+static void attempt_server(struct worker *w, struct case_result *r)
+{
+    struct run *run = w->run;
+    const struct cf_case *c = r->c;
+    char err[1024];
+    unsigned before = w->t.starts;
+    if (target_ensure(&w->t, err, sizeof err) < 0) {
+        verdict_set(&r->play.v, OUT_FAIL, 0, "the target could not be (re)started: %s", err);
+        /* Never ready once (not a later restart after a crash): no case can run. */
+        if (w->t.ready == 0 || !w->t.exec) {
+            pthread_mutex_lock(&w->sh->mu);
+            if (!run->fatal) {
+                run->fatal = RUN_EXIT_TARGET;
+                snprintf(run->fatal_msg, sizeof run->fatal_msg, "%s", err);
+            }
+            w->sh->stop = 1;
+            pthread_mutex_unlock(&w->sh->mu);
+        }
+        return;
+    }
+    if (w->t.starts > before && before > 0)
+        tr_note(&r->play.tr, 0, "", TR_EVENT, "target restarted (start #%u) on %s", w->t.starts,
+                w->t.addr_text);
+    struct engine_env env;
+    memset(&env, 0, sizeof env);
+    env.udp = run->s->udp;
+    env.target = w->t.addr;
+    env.listen_fd = -1;
+    env.proc = w->t.proc;
+    env.step_timeout_ms = (unsigned)(RUN_STEP_TIMEOUT_MS * run->o->scale);
+    env.scale = run->o->scale;
+    if (env.proc) {
+        env.out_mark[0] = proc_output_len(env.proc, PROC_STDOUT);
+        env.out_mark[1] = proc_output_len(env.proc, PROC_STDERR);
+    }
+    engine_play(&env, c->steps, c->n_steps, case_timeout(run, c), &r->play);
+    /* A server that crashed closes its sockets before it can be reaped: give a failing
+     * case's target a moment to finish dying, so the crash is reported as one. */
+    if (env.proc && r->play.v.outcome != OUT_PASS)
+        proc_wait(env.proc, 100);
+    int died = env.proc && !proc_running(env.proc);
+    /* The output first: a failed liveness check stops (and frees) the instance. */
+    if (env.proc) {
+        r->out_tail = tail_of(env.proc, PROC_STDOUT, env.out_mark[0]);
+        r->err_tail = tail_of(env.proc, PROC_STDERR, env.out_mark[1]);
+    }
+    if (died) {
+        char how[64];
+        const char *prev = r->play.v.reason;
+        proc_describe_end(env.proc, how, sizeof how);
+        verdict_escalate(&r->play.v, OUT_CRASH, r->play.v.line, "server %s during %s%s%.400s",
+                         how, c->id, *prev ? "; " : "", prev);
+        tr_note(&r->play.tr, 0, "", TR_ERROR, "the server %s", how);
+    } else if (c->hostile) {
+        check_liveness(w, &env, r, "after this hostile case");
+    }
+}
+
+static void attempt_client(struct worker *w, struct case_result *r)
+{
+    struct run *run = w->run;
+    const struct cf_case *c = r->c;
+    char err[1024];
+    struct client_run cr;
+    int rc = target_client_start(run->s, run->o->exec, w->sh->placeholders, run->o->listen,
+                                 c->listen, &cr, err, sizeof err);
+    if (rc < 0) {
+        verdict_set(&r->play.v, OUT_FAIL, 0, "%s", err);
+        if (rc == -2) {
+            pthread_mutex_lock(&w->sh->mu);
+            run->fatal = RUN_EXIT_TARGET;
+            snprintf(run->fatal_msg, sizeof run->fatal_msg, "%s", err);
+            w->sh->stop = 1;
+            pthread_mutex_unlock(&w->sh->mu);
+        }
+        target_client_finish(&cr);
+        return;
+    }
+    char addr[NET_ADDR_TEXT];
+    net_addr_format((const struct sockaddr *)&cr.addr.ss, cr.addr.len, addr);
+    tr_note(&r->play.tr, 0, "", TR_EVENT, "client started (pid %d), told to use %s%s",
+            (int)proc_pid(cr.proc), addr, c->listen ? "" : " where nothing listens");
+    struct engine_env env;
+    memset(&env, 0, sizeof env);
+    env.client_role = 1;
+    env.udp = run->s->udp;
+    env.target = cr.addr;
+    env.listen_fd = cr.listen_fd;
+    env.proc = cr.proc;
+    env.step_timeout_ms = (unsigned)(RUN_STEP_TIMEOUT_MS * run->o->scale);
+    env.scale = run->o->scale;
+    engine_play(&env, c->steps, c->n_steps, case_timeout(run, c), &r->play);
+    if (proc_running(cr.proc)) {
+        tr_note(&r->play.tr, 0, "", TR_EVENT, "the client was still running: stopped it");
+        proc_stop(cr.proc, 100);
+    } else if (proc_status(cr.proc) > 255) {
+        char how[64];
+        proc_describe_end(cr.proc, how, sizeof how);
+        verdict_escalate(&r->play.v, OUT_CRASH, 0, "client %s during %s", how, c->id);
+    }
+    r->out_tail = tail_of(cr.proc, PROC_STDOUT, 0);
+    r->err_tail = tail_of(cr.proc, PROC_STDERR, 0);
+    target_client_finish(&cr);
+}
+
+static void attempt(struct worker *w, struct case_result *r)
+{
+    int64_t t0 = clk_now_us();
+    r->play.tr.t0_us = t0; /* the timeline starts with the attempt */
+    if (w->run->s->client_role)
+        attempt_client(w, r);
+    else
+        attempt_server(w, r);
+    r->ms = (double)(clk_now_us() - t0) / 1000.0;
+}
+
+static int stopping(struct shared *sh)
+{
+    pthread_mutex_lock(&sh->mu);
+    int stop = sh->stop;
+    pthread_mutex_unlock(&sh->mu);
+    return stop;
+}
+
+/* The first attempt is the one reported; a later pass only relabels it flaky. */
+static void run_case(struct worker *w, struct case_result *r)
+{
+    struct run *run = w->run;
+    attempt(w, r);
+    r->attempts = 1;
+    for (unsigned a = 0; a < run->o->retries && outcome_is_failure(r->play.v.outcome); a++) {
+        if (stopping(w->sh))
+            break;
+        struct case_result again;
+        memset(&again, 0, sizeof again);
+        again.c = r->c;
+        engine_result_init(&again.play, 0);
+        attempt(w, &again);
+        r->attempts++;
+        if (!outcome_is_failure(again.play.v.outcome))
+            verdict_relabel(&r->play.v, OUT_FLAKY);
+        engine_result_cleanup(&again.play);
+        free(again.out_tail);
+        free(again.err_tail);
+        if (r->play.v.outcome == OUT_FLAKY)
+            break;
+    }
+    if (r->known && !outcome_is_failure(r->play.v.outcome) && r->play.v.outcome != OUT_FLAKY &&
+        r->play.v.outcome != OUT_SKIP && r->play.v.outcome != OUT_UNSUPPORTED)
+        r->unexpected_pass = 1;
+    /* RFC 2119: a SHOULD not met is worth saying, not worth failing a correct program for.
+     * A crash or a target that no longer answers is never only a warning. */
+    if (!run->o->strict && (r->play.v.outcome == OUT_FAIL || r->play.v.outcome == OUT_TIMEOUT) &&
+        !r->liveness[0] && run->spec) {
+        const struct spec_req *req = spec_find(run->spec, r->c->requirement);
+        if (req && strcmp(req->strength, "MUST") != 0)
+            verdict_relabel(&r->play.v, OUT_WARN);
+    }
+}
+
+/* Escalates a finished case to a crash (the first failure would otherwise win). */
+static void mark_crash(struct case_result *r, const char *how, int last)
+{
+    const char *prev = r->play.v.reason;
+    verdict_escalate(&r->play.v, OUT_CRASH, 0, "server %s after %s ended, %s%s%.300s", how,
+                      r->c->id, last ? "the last case" : "before the next case began",
+                      *prev ? "; before that: " : "", prev);
+    r->unexpected_pass = 0;
+    tr_note(&r->play.tr, 0, "", TR_ERROR, "the server %s after the case ended", how);
+}
+
+/*
+ * A server case is final only once its instance has been seen alive after it: a server that
+ * dies between cases would otherwise be restarted silently for the next one, and one that
+ * dies after the last case would never be noticed. So the case waits, unfinished, until the
+ * worker takes its next case (the instance must still run) or has none left (the instance
+ * is watched for a moment, then must answer the suite's probe). Then it is delivered.
+ */
+static void settle(struct worker *w, struct case_result *r, int last)
+{
+    struct run *run = w->run;
+    struct proc *p = w->t.proc;
+    if (p && run->o->exec && !run->s->client_role && r->play.v.outcome != OUT_CRASH &&
+        r->play.v.outcome != OUT_SKIP) {
+        if (last)
+            proc_wait(p, (int)(RUN_SETTLE_MS * run->o->scale));
+        if (!proc_running(p)) {
+            char how[64];
+            proc_describe_end(p, how, sizeof how);
+            mark_crash(r, how, last);
+        } else if (last && !r->liveness[0]) {
+            struct engine_env env;
+            memset(&env, 0, sizeof env);
+            env.udp = run->s->udp;
+            env.target = w->t.addr;
+            env.listen_fd = -1;
+            env.step_timeout_ms = (unsigned)(RUN_STEP_TIMEOUT_MS * run->o->scale);
+            env.scale = run->o->scale;
+            check_liveness(w, &env, r, "after the last case");
+            if (r->liveness[0])
+                r->unexpected_pass = 0;
+        }
+    }
+    pthread_mutex_lock(&w->sh->mu);
+    r->done = 1;
+    pthread_cond_broadcast(&w->sh->cv);
+    pthread_mutex_unlock(&w->sh->mu);
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct run *run = w->run;
+    struct case_result *pending = NULL;
+    for (;;) {
+        pthread_mutex_lock(&w->sh->mu);
+        size_t i = w->sh->next;
+        while (i < run->n && (!run->res[i].selected || run->res[i].done))
+            i++;
+        w->sh->next = i + 1;
+        int stop = w->sh->stop;
+        pthread_mutex_unlock(&w->sh->mu);
+        if (i >= run->n)
+            break;
+        struct case_result *r = &run->res[i];
+        if (pending) {
+            settle(w, pending, 0);
+            pending = NULL;
+        }
+        if (stop) {
+            verdict_set(&r->play.v, OUT_SKIP, 0, "not run: the target could not be started");
+        } else {
+            run_case(w, r);
+        }
+        pending = r;
+    }
+    if (pending)
+        settle(w, pending, 1);
+    pthread_mutex_lock(&w->sh->mu);
+    run->restarts += w->t.starts > 1 ? w->t.starts - 1 : 0;
+    pthread_mutex_unlock(&w->sh->mu);
+    target_stop(&w->t);
+    return NULL;
+}
+
+int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
+              const struct spec *spec, void (*on_done)(struct run *, size_t, void *),
+              void *ctx, char *err, size_t errlen)
+{
+    memset(run, 0, sizeof *run);
+    run->o = o;
+    run->s = s;
+    run->spec = spec;
+    run->n = s->n_cases;
+    run->res = calloc(run->n ? run->n : 1, sizeof *run->res);
+    if (!run->res) {
+        snprintf(err, errlen, "out of memory");
+        return RUN_EXIT_USAGE;
+    }
+    for (size_t i = 0; i < run->n; i++) {
+        run->res[i].c = s->cases[i];
+        engine_result_init(&run->res[i].play, 0);
+    }
+    struct shared sh;
+    memset(&sh, 0, sizeof sh);
+    if (o->exec) {
+        char **argv;
+        if (command_split(o->exec, NULL, &argv, &sh.placeholders, err, errlen) < 0)
+            return RUN_EXIT_USAGE;
+        command_argv_free(argv);
+    }
+    if (s->client_role && !o->exec) {
+        snprintf(err, errlen, "suite %s tests a client: give the client's command with --exec",
+                 s->name);
+        return RUN_EXIT_USAGE;
+    }
+    if (!s->client_role && o->listen) {
+        snprintf(err, errlen, "--listen is for client suites; suite %s tests a server (give "
+                 "its address in --exec, e.g. '--listen {addr}' inside the quotes)", s->name);
+        return RUN_EXIT_USAGE;
+    }
+    if (s->client_role && o->connect) {
+        snprintf(err, errlen, "--connect is for server suites; suite %s tests a client",
+                 s->name);
+        return RUN_EXIT_USAGE;
+    }
+    if (!s->client_role && !o->exec == !o->connect) {
+        snprintf(err, errlen, "suite %s tests a server: give exactly one of --exec and "
+                 "--connect", s->name);
+        return RUN_EXIT_USAGE;
+    }
+    select_cases(run);
+    if (run->n_selected == 0) {
+        snprintf(err, errlen, "no case of suite %s matches%s%s%s%s%s (see wirecheck list %s)",
+                 s->name, o->case_glob ? " --case " : "", o->case_glob ? o->case_glob : "",
+                 o->keyword ? " --keyword " : "", o->keyword ? o->keyword : "",
+                 o->levels != 7 ? " the --level given" : "", s->name);
+        return RUN_EXIT_USAGE;
+    }
+    unsigned workers = o->jobs ? o->jobs : 1;
+    /* One shared instance (fixed port or --connect) runs its cases one at a time. */
+    if (!sh.placeholders || (!s->client_role && !o->exec))
+        workers = 1;
+    if (workers > run->n_selected)
+        workers = run->n_selected ? (unsigned)run->n_selected : 1;
+    if (s->client_role)
+        snprintf(run->target_desc, sizeof run->target_desc, "client: %s", o->exec);
+    else
+        snprintf(run->target_desc, sizeof run->target_desc, "server: %s", o->exec ? o->exec
+                                                                               : o->connect);
+    struct worker *w = calloc(workers, sizeof *w);
+    if (!w) {
+        snprintf(err, errlen, "out of memory");
+        return RUN_EXIT_USAGE;
+    }
+    pthread_mutex_init(&sh.mu, NULL);
+    pthread_cond_init(&sh.cv, NULL);
+    int64_t t0 = clk_now_us();
+    int rc = 0;
+    unsigned started = 0;
+    for (; started < workers; started++) {
+        w[started].run = run;
+        w[started].sh = &sh;
+        if (target_init(&w[started].t, s, o->exec, sh.placeholders, o->connect, o->scale, err,
+                        errlen) < 0) {
+            rc = RUN_EXIT_USAGE;
+            break;
+        }
+        if (pthread_create(&w[started].th, NULL, worker_main, &w[started]) != 0) {
+            snprintf(err, errlen, "cannot start worker threads");
+            rc = RUN_EXIT_USAGE;
+            break;
+        }
+    }
+    if (rc)
+        sh.stop = 1;
+    /* Deliver results in suite order as they complete. */
+    for (size_t i = 0; started && i < run->n; i++) {
+        if (!run->res[i].selected)
+            continue;
+        pthread_mutex_lock(&sh.mu);
+        while (!run->res[i].done)
+            pthread_cond_wait(&sh.cv, &sh.mu);
+        pthread_mutex_unlock(&sh.mu);
+        if (on_done)
+            on_done(run, i, ctx);
+    }
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(w[k].th, NULL);
+    run->wall_ms = (double)(clk_now_us() - t0) / 1000.0;
+    free(w);
+    pthread_cond_destroy(&sh.cv);
+    pthread_mutex_destroy(&sh.mu);
+    return rc;
+}
+
+int run_exit_code(const struct run *run)
+{
+    if (run->fatal)
+        return run->fatal;
+    for (size_t i = 0; i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        if (r->unexpected_pass || (outcome_is_failure(r->play.v.outcome) && !r->known))
+            return RUN_EXIT_FAIL;
+    }
+    return RUN_EXIT_PASS;
+}
+
+void run_cleanup(struct run *run)
+{
+    for (size_t i = 0; i < run->n; i++) {
+        engine_result_cleanup(&run->res[i].play);
+        free(run->res[i].out_tail);
+        free(run->res[i].err_tail);
+    }
+    free(run->res);
+    run->res = NULL;
+}

@@ -1,0 +1,80 @@
+/* run.h -- runs a suite's selected cases against a target: workers, retries, baseline. */
+#ifndef WIRECHECK_RUNNER_RUN_H
+#define WIRECHECK_RUNNER_RUN_H
+
+#include <stddef.h>
+
+#include "engine/engine.h"
+#include "load/idlist.h"
+#include "load/spec.h"
+#include "load/suite.h"
+
+/* Exit codes of `wirecheck run` (documented in --help and conformance/README.md). */
+enum run_exit {
+    RUN_EXIT_PASS = 0,    /* every selected case passed (or failed as the baseline says) */
+    RUN_EXIT_FAIL = 1,    /* some case failed, or a baselined case passed */
+    RUN_EXIT_USAGE = 2,   /* usage error or malformed case file */
+    RUN_EXIT_TARGET = 3,  /* the target could not be started or reached */
+};
+
+struct run_opts {
+    const char *exec;          /* --exec command, or NULL */
+    const char *connect;       /* --connect HOST:PORT, or NULL */
+    const char *listen;        /* --listen HOST:PORT for client suites, or NULL */
+    unsigned levels;           /* bit (1 << cf_level) per selected level */
+    const char *case_glob;     /* --case, or NULL */
+    const char *keyword;       /* --keyword, or NULL */
+    unsigned jobs;             /* -j */
+    double scale;              /* --timeout-scale */
+    unsigned retries;          /* --retries */
+    struct idlist *baseline;   /* --baseline, or NULL */
+    struct idlist *disabled;   /* conformance/DISABLED, or NULL */
+    int run_disabled;          /* --run-disabled */
+    int strict;                /* --strict: a SHOULD not met fails the run like a MUST */
+};
+
+/* The verdict on one case after retries and baseline. */
+struct case_result {
+    const struct cf_case *c;
+    int selected;
+    unsigned attempts;
+    double ms;                 /* wall time of the kept attempt */
+    struct engine_result play; /* the kept attempt: the first failing one, else the last. Its
+                                  verdict is the case's: relabelled flaky or warn, escalated by
+                                  a crash or a failed liveness check after it */
+    char liveness[512];        /* "" or why the target failed its liveness check */
+    char *out_tail;            /* the program's stdout during the case (may be NULL) */
+    char *err_tail;            /* its stderr during the case (may be NULL) */
+    const char *known;         /* baseline reason when the baseline lists it, else NULL */
+    int unexpected_pass;       /* listed in the baseline, yet passed */
+    int done;
+};
+
+struct run {
+    const struct run_opts *o;
+    const struct suite *s;
+    const struct spec *spec;   /* may be NULL */
+    struct case_result *res;   /* one per suite case, in suite order */
+    size_t n;
+    size_t n_selected;
+    char target_desc[600];     /* what was tested, for the reports */
+    double wall_ms;
+    unsigned restarts;         /* server instances started again after the first, all workers */
+    int fatal;                 /* RUN_EXIT_TARGET when the target could not be started */
+    char fatal_msg[1024];
+};
+
+/* Selects the cases, runs them and grades them; |on_done| (may be NULL) is called from the
+ * calling thread for each selected case, in suite order, as soon as it and all before it are
+ * done. Returns 0, or RUN_EXIT_USAGE with |err| set (bad --exec / --connect). */
+int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
+              const struct spec *spec, void (*on_done)(struct run *, size_t, void *),
+              void *ctx, char *err, size_t errlen);
+
+/* The exit code the run deserves. */
+int run_exit_code(const struct run *run);
+
+/* Frees the results. */
+void run_cleanup(struct run *run);
+
+#endif

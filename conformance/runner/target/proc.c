@@ -1,0 +1,416 @@
+/* proc.c -- starts programs under test in their own process group, captures their output and
+ * makes sure none outlives the runner. */
+#include "target/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "wait.h"
+#include "status.h"
+#include "engine/transcript.h"
+
+struct stream {
+    struct bytes head; /* the first PROC_KEEP_HEAD bytes, kept for good (listening lines) */
+    struct bytes buf;  /* the retained tail of what came after */
+    size_t base;       /* absolute position of buf.data[0] */
+    int eof;
+};
+
+struct proc {
+    pid_t pid;
+    int ended;     /* the leader has ended (still a zombie until reaped) */
+    int reaped;
+    int code;      /* exit status, or -1 when killed */
+    int signo;     /* the killing signal, or 0 */
+    int fds[2];    /* read ends of stdout and stderr */
+    int wake[2];   /* wakes the capture thread up when the process is freed */
+    pthread_t thread;
+    int thread_started;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct stream s[2];
+};
+
+/*
+ * Process groups a signal handler must kill: the only mutable global of the runner, because a
+ * handler for SIGINT/SIGTERM cannot reach the processes any other way. Slots are claimed under
+ * reg_mu; the handler only reads them.
+ */
+#define PROC_REGISTRY 512
+static volatile sig_atomic_t registry[PROC_REGISTRY];
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void reg_add(pid_t pid)
+{
+    pthread_mutex_lock(&reg_mu);
+    for (size_t i = 0; i < PROC_REGISTRY; i++) {
+        if (registry[i] == 0) {
+            registry[i] = (sig_atomic_t)pid;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&reg_mu);
+}
+
+static void reg_del(pid_t pid)
+{
+    pthread_mutex_lock(&reg_mu);
+    for (size_t i = 0; i < PROC_REGISTRY; i++) {
+        if (registry[i] == (sig_atomic_t)pid)
+            registry[i] = 0;
+    }
+    pthread_mutex_unlock(&reg_mu);
+}
+
+void proc_kill_all_from_signal(void)
+{
+    for (size_t i = 0; i < PROC_REGISTRY; i++) {
+        pid_t pid = (pid_t)registry[i];
+        if (pid > 0)
+            kill(-pid, SIGKILL);
+    }
+}
+
+static void *capture(void *arg)
+{
+    struct proc *p = arg;
+    unsigned char buf[16384];
+    for (;;) {
+        struct pollfd pf[2];
+        int n = 0, idx[2] = {-1, -1};
+        for (int s = 0; s < 2; s++) {
+            if (p->fds[s] >= 0) {
+                pf[n] = (struct pollfd){.fd = p->fds[s], .events = POLLIN};
+                idx[s] = n++;
+            }
+        }
+        if (n == 0)
+            break;
+        /* The wake pipe is the stop fd: proc_free writes to it to end this thread. */
+        int rc = wait_fds(pf, (size_t)n, p->wake[0], CLK_NEVER);
+        if (rc <= 0)
+            break;
+        for (int s = 0; s < 2; s++) {
+            if (idx[s] < 0 || !pf[idx[s]].revents)
+                continue;
+            ssize_t r = read(p->fds[s], buf, sizeof buf);
+            if (r < 0 && (errno == EINTR || errno == EAGAIN))
+                continue;
+            pthread_mutex_lock(&p->mu);
+            struct stream *st = &p->s[s];
+            if (r <= 0) {
+                st->eof = 1;
+                close(p->fds[s]);
+                p->fds[s] = -1;
+            } else {
+                size_t to_head = 0;
+                if (st->head.len < PROC_KEEP_HEAD) { /* buf stays empty until head is full */
+                    to_head = PROC_KEEP_HEAD - st->head.len;
+                    to_head = to_head < (size_t)r ? to_head : (size_t)r;
+                    if (bytes_append(&st->head, buf, to_head) < 0)
+                        to_head = 0;
+                    st->base += to_head;
+                }
+                memmove(buf, buf + to_head, (size_t)r - to_head);
+                r -= (ssize_t)to_head;
+                if (st->buf.len + (size_t)r > PROC_KEEP_OUTPUT) {
+                    size_t drop = st->buf.len / 2 + (size_t)r;
+                    drop = drop > st->buf.len ? st->buf.len : drop;
+                    bytes_consume(&st->buf, drop);
+                    st->base += drop;
+                }
+                if (bytes_append(&st->buf, buf, (size_t)r) < 0)
+                    st->base += (size_t)r; /* out of memory: count the bytes, lose them */
+            }
+            pthread_cond_broadcast(&p->cv);
+            pthread_mutex_unlock(&p->mu);
+        }
+    }
+    pthread_mutex_lock(&p->mu);
+    p->s[0].eof = p->s[1].eof = 1;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void close_pair(int fd[2])
+{
+    for (int i = 0; i < 2; i++) {
+        if (fd[i] >= 0)
+            close(fd[i]);
+        fd[i] = -1;
+    }
+}
+
+/* The child between fork and exec: only async-signal-safe calls. */
+static void child(char *const *argv, int out_w, int err_w, int fail_w, pid_t parent)
+{
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+        _exit(127);
+    /* The runner ignores SIGPIPE and blocks nothing; the program gets the defaults. */
+    signal(SIGPIPE, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0)
+        dup2(devnull, 0);
+    dup2(out_w, 1);
+    dup2(err_w, 2);
+    execvp(argv[0], argv);
+    int e = errno;
+    ssize_t ignored = write(fail_w, &e, sizeof e);
+    (void)ignored;
+    _exit(127);
+}
+
+int proc_start(char *const *argv, struct proc **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    struct proc *p = calloc(1, sizeof *p);
+    if (!p)
+        return -ENOMEM;
+    int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, fail_p[2] = {-1, -1};
+    p->wake[0] = p->wake[1] = -1;
+    p->code = -1;
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC); /* deadlines are clk_now_ms() times */
+    pthread_cond_init(&p->cv, &ca);
+    pthread_condattr_destroy(&ca);
+    for (int s = 0; s < 2; s++) {
+        bytes_init(&p->s[s].head, PROC_KEEP_HEAD);
+        bytes_init(&p->s[s].buf, PROC_KEEP_OUTPUT * 2);
+    }
+    if (pipe2(out_p, O_CLOEXEC) < 0 || pipe2(err_p, O_CLOEXEC) < 0 ||
+        pipe2(fail_p, O_CLOEXEC) < 0 || pipe2(p->wake, O_CLOEXEC) < 0) {
+        int e = errno;
+        close_pair(out_p);
+        close_pair(err_p);
+        close_pair(fail_p);
+        close_pair(p->wake);
+        free(p);
+        return -e;
+    }
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid == 0)
+        child(argv, out_p[1], err_p[1], fail_p[1], parent);
+    int fork_errno = errno;
+    close(out_p[1]);
+    close(err_p[1]);
+    close(fail_p[1]);
+    if (pid < 0) {
+        close(out_p[0]);
+        close(err_p[0]);
+        close(fail_p[0]);
+        close_pair(p->wake);
+        free(p);
+        snprintf(err, errlen, "cannot start '%s': %s", argv[0], strerror(fork_errno));
+        return -fork_errno;
+    }
+    setpgid(pid, pid);
+    p->pid = pid;
+    reg_add(pid);
+    int exec_errno = 0;
+    ssize_t n;
+    do {
+        n = read(fail_p[0], &exec_errno, sizeof exec_errno);
+    } while (n < 0 && errno == EINTR);
+    close(fail_p[0]);
+    p->fds[0] = out_p[0];
+    p->fds[1] = err_p[0];
+    if (n == (ssize_t)sizeof exec_errno) {
+        snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(exec_errno));
+        proc_free(p);
+        return -exec_errno;
+    }
+    if (pthread_create(&p->thread, NULL, capture, p) != 0) {
+        snprintf(err, errlen, "cannot start an output thread");
+        proc_free(p);
+        return -EAGAIN;
+    }
+    p->thread_started = 1;
+    *out = p;
+    return 0;
+}
+
+/* Notices the end without reaping, so the group id stays reserved until proc_stop. */
+static void check_end(struct proc *p)
+{
+    if (p->ended)
+        return;
+    siginfo_t si;
+    memset(&si, 0, sizeof si);
+    if (waitid(P_PID, (id_t)p->pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0) {
+        if (errno == ECHILD) /* someone else reaped it; treat it as gone */
+            p->ended = p->reaped = 1;
+        return;
+    }
+    if (si.si_pid != p->pid)
+        return;
+    p->ended = 1;
+    if (si.si_code == CLD_EXITED) {
+        p->code = si.si_status;
+    } else {
+        p->code = -1;
+        p->signo = si.si_status;
+    }
+}
+
+int proc_running(struct proc *p)
+{
+    check_end(p);
+    return !p->ended;
+}
+
+int proc_wait(struct proc *p, int timeout_ms)
+{
+    int64_t until = clk_now_ms() + timeout_ms;
+    long nap_us = 500;
+    while (proc_running(p)) {
+        if (clk_now_ms() >= until)
+            return -ETIMEDOUT;
+        clk_sleep_us(nap_us);
+        if (nap_us < 8000)
+            nap_us *= 2;
+    }
+    return 0;
+}
+
+void proc_stop(struct proc *p, int grace_ms)
+{
+    if (!p || p->reaped)
+        return;
+    if (proc_running(p)) {
+        kill(-p->pid, SIGTERM);
+        if (proc_wait(p, grace_ms) < 0) {
+            kill(-p->pid, SIGKILL);
+            proc_wait(p, 5000);
+        }
+    }
+    /* The leader is a zombie still, so its group id cannot have been reused: sweep any
+     * child it left in the group, then reap. */
+    kill(-p->pid, SIGKILL);
+    int st;
+    while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR) {
+    }
+    p->reaped = 1;
+    reg_del(p->pid);
+}
+
+void proc_free(struct proc *p)
+{
+    if (!p)
+        return;
+    proc_stop(p, 200);
+    if (p->thread_started) {
+        /* Give the capture thread a moment to drain what the program wrote last. */
+        proc_output_wait(p, PROC_STDOUT, (size_t)-1, clk_now_ms() + 200);
+        ssize_t ignored = write(p->wake[1], "x", 1);
+        (void)ignored;
+        pthread_join(p->thread, NULL);
+    }
+    for (int s = 0; s < 2; s++) {
+        if (p->fds[s] >= 0)
+            close(p->fds[s]);
+        bytes_cleanup(&p->s[s].head);
+        bytes_cleanup(&p->s[s].buf);
+    }
+    close_pair(p->wake);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p);
+}
+
+int proc_status(struct proc *p)
+{
+    check_end(p);
+    if (!p->ended)
+        return -1;
+    return p->signo ? p->signo | 0x100 : p->code;
+}
+
+void proc_describe_end(struct proc *p, char *buf, size_t len)
+{
+    check_end(p);
+    if (!p->ended)
+        snprintf(buf, len, "still running");
+    else if (p->signo)
+        snprintf(buf, len, "killed by SIG%s", sigabbrev_np(p->signo) ? sigabbrev_np(p->signo)
+                                                                      : "?");
+    else
+        snprintf(buf, len, "exited with status %d", p->code);
+}
+
+pid_t proc_pid(const struct proc *p)
+{
+    return p->pid;
+}
+
+size_t proc_output_len(struct proc *p, enum proc_stream s)
+{
+    pthread_mutex_lock(&p->mu);
+    size_t n = p->s[s].base + p->s[s].buf.len;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}
+
+int proc_output_eof(struct proc *p, enum proc_stream s)
+{
+    pthread_mutex_lock(&p->mu);
+    int eof = p->s[s].eof;
+    pthread_mutex_unlock(&p->mu);
+    return eof;
+}
+
+int proc_output(struct proc *p, enum proc_stream s, size_t from, struct bytes *out)
+{
+    pthread_mutex_lock(&p->mu);
+    struct stream *st = &p->s[s];
+    int rc = 0;
+    if (from < st->head.len) {
+        rc = bytes_append(out, st->head.data + from, st->head.len - from);
+        /* What was dropped between head and tail becomes a line break, so that no
+         * line is glued together from two distant places. */
+        if (rc == 0 && st->base > st->head.len)
+            rc = bytes_puts(out, "\n");
+        from = st->base;
+    }
+    size_t skip = from > st->base ? from - st->base : 0;
+    if (rc == 0 && skip < st->buf.len)
+        rc = bytes_append(out, st->buf.data + skip, st->buf.len - skip);
+    pthread_mutex_unlock(&p->mu);
+    return rc;
+}
+
+size_t proc_output_wait(struct proc *p, enum proc_stream s, size_t have, int64_t deadline_ms)
+{
+    pthread_mutex_lock(&p->mu);
+    struct stream *st = &p->s[s];
+    while (st->base + st->buf.len <= have && !st->eof) {
+        int64_t left = deadline_ms - clk_now_ms();
+        if (left <= 0)
+            break;
+        struct timespec ts;
+        clk_timespec(deadline_ms, &ts);
+        pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+    }
+    size_t n = st->base + st->buf.len;
+    pthread_mutex_unlock(&p->mu);
+    return n;
+}

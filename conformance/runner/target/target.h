@@ -1,0 +1,64 @@
+/* target.h -- the program under test: server instances (started, checked, restarted) and the
+ * per-case setup of client suites (the runner's listening socket, the client's process). */
+#ifndef WIRECHECK_RUNNER_TARGET_H
+#define WIRECHECK_RUNNER_TARGET_H
+
+#include <stddef.h>
+
+#include "net.h"
+#include "target/proc.h"
+#include "load/suite.h"
+
+/* One server under test. With --exec and a placeholder each worker has its own instance on
+ * its own port; otherwise there is one, on the fixed port or at --connect. */
+struct target {
+    const struct suite *s;
+    const char *exec;       /* borrowed --exec command, or NULL (--connect) */
+    int placeholders;       /* the command names {port}/{addr}: a fresh port per instance */
+    struct net_addr addr;   /* where it listens */
+    char addr_text[NET_ADDR_TEXT];
+    struct proc *proc;      /* the running instance, or NULL */
+    unsigned starts;        /* instances started */
+    unsigned ready;         /* instances that became ready: 0 means it never could start */
+    double scale;
+    int reached;            /* --connect: it answered once */
+};
+
+/* Prepares |t| (starts nothing). |connect| is --connect or NULL. Returns 0 or -1 with |err|. */
+int target_init(struct target *t, const struct suite *s, const char *exec, int placeholders,
+                const char *connect, double scale, char *err, size_t errlen);
+
+/* Makes sure an instance is up and ready (TCP: accepts; UDP: answers a probe): starts or
+ * restarts it with --exec, checks reachability once with --connect. Returns 0, or -1 with
+ * |err| saying why (its stderr tail included). */
+int target_ensure(struct target *t, char *err, size_t errlen);
+
+/* True while the --exec instance runs (always true with --connect). */
+int target_alive(struct target *t);
+
+/* Stops the instance (if any); target_ensure may start a new one. */
+void target_stop(struct target *t);
+
+/* A port nobody uses now on 127.0.0.1, for |udp| or TCP. Returns 0 or -errno. */
+int target_free_port(int udp, unsigned *port);
+
+/* The runner's side of one client-suite case. */
+struct client_run {
+    int listen_fd;         /* TCP listener or UDP socket; -1 for "listen: no" */
+    struct net_addr addr;  /* what the client is told ({addr}) */
+    struct proc *proc;     /* the client */
+};
+
+/*
+ * Listens (unless |listen| is 0) on --listen, or 127.0.0.1 with a fresh port when the command
+ * has placeholders, or the suite's port; then starts the client. Returns 0, -1 with |err| for
+ * a failure of the runner's own (port busy), or -2 with |err| when the client cannot run.
+ */
+int target_client_start(const struct suite *s, const char *exec, int placeholders,
+                        const char *listen_at, int listen, struct client_run *cr, char *err,
+                        size_t errlen);
+
+/* Stops the client if it still runs and closes the runner's socket. */
+void target_client_finish(struct client_run *cr);
+
+#endif
