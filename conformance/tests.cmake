@@ -9,37 +9,17 @@ endif()
 add_test(NAME runner.lint COMMAND wirecheck lint)
 set_tests_properties(runner.lint PROPERTIES LABELS "runner;selftest" TIMEOUT 60)
 
-# The reference programs, each on ports of its own ({addr}), so the tests run in parallel.
-set(_wc_reference
-    "tcp-echo           echo-server           --listen"
-    "tcp-echo-threaded  echo-server-threaded  --listen"
-    "udp-echo           udp-echo-server       --listen"
-    "sensor             sensor-server         --listen"
-    "tcp-echo-client    echo-client           --connect"
-    "udp-echo-client    udp-echo-client       --connect"
-    "sensor-client      sensor-client         --connect")
-foreach(spec IN LISTS _wc_reference)
-  string(REGEX REPLACE " +" ";" spec "${spec}")
-  list(GET spec 0 suite)
-  list(GET spec 1 prog)
-  list(GET spec 2 flag)
-  if(NOT TARGET ${prog})
-    continue()
-  endif()
-  set(cmd "$<TARGET_FILE:${prog}> ${flag} {addr}")
-  if(flag STREQUAL "--connect")
-    # Client timeouts short enough that the "server never replies" cases end well inside
-    # their 3 s bound (times the scale), long enough that a reply on a loaded machine is
-    # never missed: 1 s, and for UDP 3 tries of 1 s.
-    if(prog STREQUAL "udp-echo-client")
-      string(APPEND cmd " --timeout 1000 --retries 2")
-    else()
-      string(APPEND cmd " --timeout 1000")
-    endif()
-  endif()
+# The reference programs (conformance/suites.tsv), each on ports of its own ({addr}), so the
+# tests run in parallel.
+file(STRINGS ${CMAKE_CURRENT_SOURCE_DIR}/suites.tsv _wc_reference REGEX "^[^#]")
+foreach(row IN LISTS _wc_reference)
+  string(REPLACE "\t" ";" row "${row}")
+  list(GET row 0 suite)
+  list(GET row 1 prog)
+  list(GET row 2 args)
   add_test(NAME runner.reference.${suite}
-           COMMAND wirecheck run ${suite} --exec "${cmd}" --level all -j 2
-                   --timeout-scale ${_wc_scale} --color never)
+           COMMAND wirecheck run ${suite} --exec "$<TARGET_FILE:${prog}> ${args}" --level all
+                   -j 2 --timeout-scale ${_wc_scale} --color never)
   set_tests_properties(runner.reference.${suite} PROPERTIES
       LABELS "runner;selftest" TIMEOUT 180)
 endforeach()
@@ -83,9 +63,7 @@ foreach(spec IN LISTS _wc_seed)
 endforeach()
 
 # The command line: exit codes, malformed case files, reports, no process left behind.
-if(TARGET echo-server)
-  add_test(NAME runner.cli
-           COMMAND sh ${PROJECT_SOURCE_DIR}/tests/e2e_runner/cli.sh $<TARGET_FILE:wirecheck>
-                   $<TARGET_FILE:echo-server> ${CMAKE_CURRENT_SOURCE_DIR})
-  set_tests_properties(runner.cli PROPERTIES LABELS "runner;selftest" TIMEOUT 120)
-endif()
+add_test(NAME runner.cli
+         COMMAND sh ${PROJECT_SOURCE_DIR}/tests/e2e_runner/cli.sh $<TARGET_FILE:wirecheck>
+                 $<TARGET_FILE:echo-server> ${CMAKE_CURRENT_SOURCE_DIR})
+set_tests_properties(runner.cli PROPERTIES LABELS "runner;selftest" TIMEOUT 120)

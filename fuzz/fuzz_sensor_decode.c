@@ -3,7 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "f32fmt.h"
+#include "numfmt.h"
 #include "fuzz.h"
 #include "sensor.h"
 #include "utf8.h"
@@ -42,8 +42,8 @@ static void expect_error_report(const struct sensor_error *err)
 /* The seed server's ACK, built here from its parts, byte for byte. */
 static void expect_ack(const struct sensor_record *r)
 {
-    char temp[F32FMT_BUFSIZE];
-    size_t temp_len = f32fmt_display(r->temperature_c, temp);
+    char temp[NUMFMT_BUFSIZE];
+    size_t temp_len = numfmt_f32_display(r->temperature_c, temp);
     static const char head[] = "ACK: Received data from ";
     static const char mid[] = " (Temp: ";
     static const char tail[] = "C)\n";

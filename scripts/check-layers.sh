@@ -4,7 +4,8 @@
 #     poll( clock_gettime( nanosleep( elsewhere in src, conformance, fuzz or bench;
 #  2. no file includes another module's private header (_int.h, or engine/session.h from
 #     outside engine/);
-#  3. no include loop between the sources of src/ and conformance/runner/.
+#  3. the runner's folders used in layer order (load target engine run report cli);
+#  4. no include or call loop between the sources of src/ and conformance/runner/.
 #   usage: scripts/check-layers.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +34,28 @@ done)
 if [ -n "$bad" ]; then
   echo "check-layers: private headers included from outside their module:"
   echo "$bad"
+  status=1
+fi
+
+# The runner's folders are layers, in this order: a file includes only its own layer's headers
+# and those of the layers before it.
+order=(load target engine run report cli)
+up=$(for f in conformance/runner/*/*.[ch]; do
+  layer=$(basename "$(dirname "$f")")
+  mine=-1
+  for i in "${!order[@]}"; do [ "${order[$i]}" = "$layer" ] && mine=$i; done
+  grep -nE '^#include "(load|target|engine|run|report|cli)/' "$f" | while IFS=: read -r line text; do
+    dep=$(sed -E 's/#include "([a-z]+)\/.*/\1/' <<<"$text")
+    for i in "${!order[@]}"; do
+      if [ "${order[$i]}" = "$dep" ] && [ "$i" -gt "$mine" ]; then
+        echo "$f:$line: $layer/ includes $dep/, a layer above it"
+      fi
+    done
+  done
+done)
+if [ -n "$up" ]; then
+  echo "check-layers: the runner's layers are ${order[*]}, each using only those before it:"
+  echo "$up"
   status=1
 fi
 
@@ -91,5 +114,5 @@ if [ -n "$loops" ]; then
   echo "$loops"
   status=1
 fi
-[ $status = 0 ] && echo "check-layers: sockets and clocks only in src/net, no private headers crossed, no include loops"
+[ $status = 0 ] && echo "check-layers: sockets and clocks only in src/net, no private headers crossed, layers in order, no loops"
 exit $status

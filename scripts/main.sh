@@ -19,15 +19,13 @@ run() {
   "$wc" run "$suite" -j 2 "$@" || status=1
   echo
 }
-# Servers: each -j worker gets its own instance on a fresh loopback port ({addr}).
-run tcp-echo --exec "$bin/echo-server --listen {addr}" "$@"
-run tcp-echo-threaded --exec "$bin/echo-server-threaded --listen {addr}" "$@"
-run udp-echo --exec "$bin/udp-echo-server --listen {addr}" "$@"
-run sensor --exec "$bin/sensor-server --listen {addr}" "$@"
-# Clients: the runner plays the server and runs the client once per case.
-run tcp-echo-client --exec "$bin/echo-client --connect {addr} --timeout 300" "$@"
-run udp-echo-client --exec "$bin/udp-echo-client --connect {addr} --timeout 300 --retries 2" "$@"
-run sensor-client --exec "$bin/sensor-client --connect {addr} --timeout 300" "$@"
+# Each suite against its reference program, as conformance/suites.tsv says. Servers: each -j
+# worker gets its own instance on a fresh loopback port ({addr}); clients: the runner plays the
+# server and runs the client once per case.
+while IFS=$'\t' read -r suite prog args; do
+  case $suite in ''|'#'*) continue ;; esac
+  run "$suite" --exec "$bin/$prog $args" "$@" </dev/null
+done < conformance/suites.tsv
 if [ $status = 0 ]; then
   echo "main.sh: every suite passed against the reference implementations"
 else

@@ -132,8 +132,19 @@ int bytes_is_texty(const void *p, size_t n)
     return 1;
 }
 
+/* Undoes a partial rendering, so a renderer appends all of its text or none of it. */
+static int rollback(struct bytes *out, size_t len, int rc)
+{
+    if (rc != 0 && out->len > len) {
+        out->len = len;
+        out->data[len] = 0;
+    }
+    return rc;
+}
+
 int bytes_escape(struct bytes *out, const void *p, size_t n, size_t max_shown)
 {
+    size_t start = out->len;
     const unsigned char *s = p;
     size_t shown = n < max_shown ? n : max_shown;
     int rc = bytes_puts(out, "\"");
@@ -169,13 +180,14 @@ int bytes_escape(struct bytes *out, const void *p, size_t n, size_t max_shown)
         rc = bytes_puts(out, "\"");
     if (rc == 0 && shown < n)
         rc = bytes_printf(out, "... (%zu more bytes)", n - shown);
-    return rc;
+    return rollback(out, start, rc);
 }
 
 int bytes_hexdump(struct bytes *out, const void *p, size_t n, size_t base, size_t max_lines,
                   const char *indent)
 {
     const unsigned char *s = p;
+    size_t start = out->len;
     int rc = 0;
     size_t lines = 0;
     size_t i = 0;
@@ -199,5 +211,5 @@ int bytes_hexdump(struct bytes *out, const void *p, size_t n, size_t base, size_
     }
     if (rc == 0 && i < n)
         rc = bytes_printf(out, "%s... (%zu more bytes)\n", indent, n - i);
-    return rc;
+    return rollback(out, start, rc);
 }

@@ -59,14 +59,14 @@ int bytes_is_texty(const void *p, size_t n);
 /*
  * Appends |p| as a double-quoted C-like literal: printable ASCII as itself, \" \\ \n \r \t \0,
  * other bytes as \xNN. At most |max_shown| input bytes are rendered; the rest becomes
- * "... (N more bytes)". Same returns as bytes_append.
+ * "... (N more bytes)". Same returns as bytes_append (on an error nothing is appended).
  */
 int bytes_escape(struct bytes *out, const void *p, size_t n, size_t max_shown);
 
 /*
  * Appends a hex+ASCII dump, 16 bytes a line: "<indent>000010  48 65 ...  |He..|\n" with
  * offsets counted from |base|. At most |max_lines| lines; a final line says how many bytes
- * were left out. Same returns as bytes_append.
+ * were left out. Same returns as bytes_append (on an error nothing is appended).
  */
 int bytes_hexdump(struct bytes *out, const void *p, size_t n, size_t base, size_t max_lines,
                   const char *indent);

@@ -146,7 +146,7 @@ int framing_finish(struct framing *f, struct framing_line *out)
         return FRAMING_OVERSIZE;
     }
     if (f->buf_len == 0)
-        return WC_NEED_MORE;
+        return 0; /* nothing left: not "need more", the stream has ended */
     out->data = f->buf;
     out->len = f->buf_len;
     f->buf_len = 0;

@@ -59,7 +59,7 @@ int framing_feed(struct framing *f, const void *data, size_t len, size_t *consum
 
 /*
  * End of stream: returns FRAMING_LINE for a non-empty last line that had no '\n',
- * FRAMING_OVERSIZE if that last line was overlong, WC_NEED_MORE when nothing was pending, or
+ * FRAMING_OVERSIZE if that last line was overlong, 0 when nothing was pending, or
  * WC_ERR_ARG for a NULL argument. The framer is empty afterwards, ready for a new stream.
  */
 int framing_finish(struct framing *f, struct framing_line *out);

@@ -67,7 +67,7 @@ void sensor_record_cleanup(struct sensor_record *r);
  * serde_json::to_string of the record, byte for byte, built with cJSON:
  * {"device_id":"ESP32-001","temperature_c":21.5,"humidity_percent":60.2,
  * "timestamp":1678886400}. The f32 fields are written as serde_json writes them, by
- * f32fmt_json (ryu's shortest form, which is not Rust's Display: 21.0 -> "21.0", 1e20 ->
+ * numfmt_f32_json (ryu's shortest form, which is not Rust's Display: 21.0 -> "21.0", 1e20 ->
  * "1e20", 1e-7 -> "1e-7", and ties between two shortest candidates go to the even digit);
  * non-finite floats encode as null. device_id is escaped as serde_json does (\" \\ \b \f \n \r \t, other
  * bytes below 0x20 as \u00xx, everything else raw), NUL bytes included.

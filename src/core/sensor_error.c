@@ -1,124 +1,18 @@
 /* sensor_error.c -- the decoder's rejections, worded and positioned as serde_json's Errors. */
 #include "sensor_int.h"
 
+#include "numfmt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- Rust's Display of an f64, for "floating point `..`" ----------------------------------- */
-
-/*
- * When |v| lies exactly halfway between two shortest candidates, printf rounds to even and
- * Rust rounds up (650733417713040.25 -> "...040.3"): switch |sci| (printf's "%.*e" text with
- * |prec| fraction digits) to the upper candidate if that one also reads back as |v|.
- */
-static void round_tie_up(double v, char *sci, size_t cap, int prec)
+/* Rust's Display of an f64, for "floating point `..`". */
+static void put_f64(struct textbuf *b, double v)
 {
-    char wide[64];
-    char up[40];
-    char *e = strchr(sci, 'e');
-    size_t last = (size_t)(e - sci) - 1;
-    int exp10 = (int)strtol(e + 1, NULL, 10);
-    size_t i;
-
-    /* A tie shows as a 5 then zeros; 25 zeros are taken as proof (a heuristic: an exact
-     * expansion could go on after such a run, but this only words an error message). */
-    snprintf(wide, sizeof wide, "%.*e", prec + 26, v);
-    if (wide[prec + 2] != '5') {
-        return;
-    }
-    for (i = (size_t)prec + 3; wide[i] != 'e'; i++) {
-        if (wide[i] != '0') {
-            return;
-        }
-    }
-    if (strncmp(wide, sci, last + 1) != 0) {
-        return; /* printf already rounded up */
-    }
-    memcpy(up, sci, last + 1);
-    for (i = last + 1; i-- > 0;) {
-        if (up[i] == '.') {
-            continue;
-        }
-        if (up[i] != '9') {
-            up[i]++;
-            break;
-        }
-        up[i] = '0';
-        if (i == 0) {
-            up[0] = '1'; /* 9.99 -> 1.00 with the exponent one higher */
-            exp10++;
-        }
-    }
-    snprintf(up + last + 1, sizeof up - last - 1, "e%+03d", exp10);
-    if (strtod(up, NULL) == v && strlen(up) < cap) {
-        memcpy(sci, up, strlen(up) + 1);
-    }
-}
-
-/*
- * The shortest decimal that reads back as |v| (found with printf's correctly rounded "%.*e"
- * and strtod), written positionally as Rust's {} does: 1e20 -> "100000000000000000000".
- * Approximation: among several shortest candidates Rust takes the closest; printf's
- * rounding gives the closest too, except for exact ties (handled by round_tie_up) and rare
- * cases where the closest shortest candidate is not printf's rounding at that length.
- */
-static void put_f64_display(struct textbuf *b, double v)
-{
-    char sci[40];
-    char digits[20];
-    size_t nd = 0;
-    int exp10;
-    int prec;
-
-    if (isnan(v)) {
-        textbuf_puts(b, "NaN");
-        return;
-    }
-    if (signbit(v)) {
-        textbuf_put(b, "-", 1);
-        v = -v;
-    }
-    if (isinf(v)) {
-        textbuf_puts(b, "inf");
-        return;
-    }
-    if (v == 0.0) {
-        textbuf_put(b, "0", 1);
-        return;
-    }
-    for (prec = 0; prec < 17; prec++) {
-        snprintf(sci, sizeof sci, "%.*e", prec, v);
-        if (strtod(sci, NULL) == v) {
-            break;
-        }
-    }
-    round_tie_up(v, sci, sizeof sci, prec);
-    /* sci is "d.ddddde[+-]xx": collect the digits without trailing zeros */
-    for (const char *q = sci; *q != 'e' && *q != '\0'; q++) {
-        if (*q >= '0' && *q <= '9' && nd < sizeof digits) {
-            digits[nd++] = *q;
-        }
-    }
-    exp10 = (int)strtol(strchr(sci, 'e') + 1, NULL, 10);
-    while (nd > 1 && digits[nd - 1] == '0') {
-        nd--;
-    }
-    if (exp10 < 0) {
-        textbuf_put(b, "0.", 2);
-        for (int z = -1; z > exp10; z--) {
-            textbuf_put(b, "0", 1);
-        }
-        textbuf_put(b, digits, nd);
-        return;
-    }
-    for (int i = 0; i <= exp10 || (size_t)i < nd; i++) {
-        if (i == exp10 + 1) {
-            textbuf_put(b, ".", 1);
-        }
-        textbuf_put(b, (size_t)i < nd ? &digits[i] : "0", 1);
-    }
+    char text[NUMFMT_F64_BUFSIZE];
+    textbuf_put(b, text, numfmt_f64_display(v, text));
 }
 
 /* ---- position ---------------------------------------------------------------------------- */
@@ -191,7 +85,7 @@ static void put_unexpected_number(struct textbuf *b, const struct json_scan_numb
         break;
     case JSON_SCAN_NUM_F64:
         textbuf_puts(b, "floating point `");
-        put_f64_display(b, num->f);
+        put_f64(b, num->f);
         textbuf_puts(b, "`");
         break;
     }

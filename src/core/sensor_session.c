@@ -145,7 +145,6 @@ int sensor_session_finish(struct sensor_session *s, struct sensor_event *ev)
         return 1;
     }
     if (rc != FRAMING_LINE)
-        return rc;
-    rc = on_line(s, line.data, line.len, ev);
-    return rc == 0 ? WC_NEED_MORE : rc;
+        return rc; /* 0: nothing left, or an error */
+    return on_line(s, line.data, line.len, ev);
 }

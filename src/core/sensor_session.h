@@ -58,7 +58,7 @@ int sensor_session_feed(struct sensor_session *s, const void *data, size_t len, 
                         struct sensor_event *ev);
 
 /* End of stream (the client half-closed): the last line without '\n', if it is not blank.
- * Returns 1 with *ev filled, WC_NEED_MORE when nothing is left, WC_ERR_NOMEM or WC_ERR_ARG. */
+ * Returns 1 with *ev filled, 0 when nothing is left, WC_ERR_NOMEM or WC_ERR_ARG. */
 int sensor_session_finish(struct sensor_session *s, struct sensor_event *ev);
 
 #endif

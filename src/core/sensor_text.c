@@ -9,7 +9,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "f32fmt.h"
+#include "numfmt.h"
 #include "sensor_int.h"
 #include "textbuf.h"
 #include "utf8.h"
@@ -147,7 +147,7 @@ static bool add_raw(cJSON *obj, const char *name, const char *text)
 
 char *sensor_encode(const struct sensor_record *r, size_t *out_len)
 {
-    char num[F32FMT_BUFSIZE];
+    char num[NUMFMT_BUFSIZE];
     char ts[24];
     cJSON *obj;
     char *json = NULL;
@@ -181,9 +181,9 @@ char *sensor_encode(const struct sensor_record *r, size_t *out_len)
         ok = escaped != NULL && add_raw(obj, "device_id", escaped);
         free(escaped);
     }
-    f32fmt_json(r->temperature_c, num);
+    numfmt_f32_json(r->temperature_c, num);
     ok = ok && add_raw(obj, "temperature_c", num);
-    f32fmt_json(r->humidity_percent, num);
+    numfmt_f32_json(r->humidity_percent, num);
     ok = ok && add_raw(obj, "humidity_percent", num);
     snprintf(ts, sizeof ts, "%llu", (unsigned long long)r->timestamp);
     ok = ok && add_raw(obj, "timestamp", ts);
@@ -201,14 +201,14 @@ char *sensor_encode(const struct sensor_record *r, size_t *out_len)
 
 char *sensor_ack(const struct sensor_record *r, size_t *out_len)
 {
-    char t[F32FMT_BUFSIZE];
+    char t[NUMFMT_BUFSIZE];
     struct textbuf b;
     size_t tn;
 
     if (r == NULL) {
         return NULL;
     }
-    tn = f32fmt_display(r->temperature_c, t);
+    tn = numfmt_f32_display(r->temperature_c, t);
     if (!textbuf_init_growable(&b, r->device_id_len + 48)) {
         return NULL;
     }
@@ -224,7 +224,7 @@ char *sensor_ack(const struct sensor_record *r, size_t *out_len)
 
 char *sensor_debug(const struct sensor_record *r, size_t *out_len)
 {
-    char f[F32FMT_BUFSIZE];
+    char f[NUMFMT_BUFSIZE];
     struct textbuf b;
     size_t fn;
 
@@ -235,10 +235,10 @@ char *sensor_debug(const struct sensor_record *r, size_t *out_len)
     sensor_text_put_debug_str(&b, r->device_id != NULL ? r->device_id : "",
                       r->device_id != NULL ? r->device_id_len : 0);
     textbuf_puts(&b, ", temperature_c: ");
-    fn = f32fmt_debug(r->temperature_c, f);
+    fn = numfmt_f32_debug(r->temperature_c, f);
     textbuf_put(&b, f, fn);
     textbuf_puts(&b, ", humidity_percent: ");
-    fn = f32fmt_debug(r->humidity_percent, f);
+    fn = numfmt_f32_debug(r->humidity_percent, f);
     textbuf_put(&b, f, fn);
     textbuf_puts(&b, ", timestamp: ");
     textbuf_put_u64(&b, r->timestamp);

@@ -20,6 +20,8 @@ const char *wc_strerror(int code)
         return "invalid argument";
     case WC_ERR_SPACE:
         return "output buffer too small";
+    case WC_ERR_UNAVAILABLE:
+        return "not available now";
     default:
         break;
     }

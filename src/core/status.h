@@ -16,6 +16,8 @@ enum wc_status {
     WC_ERR_NOMEM = -1004,   /* an allocation failed */
     WC_ERR_ARG = -1005,     /* a caller passed an impossible argument (NULL, zero cap) */
     WC_ERR_SPACE = -1006,   /* the caller's output buffer is too small */
+    WC_ERR_UNAVAILABLE = -1007, /* something needed is not there now: a free port, a target that
+                                   answers; trying again later may work */
 };
 
 /* Returns a static, never-NULL English description of |code|: a wc_status, or -errno. */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 
 int64_t clk_now_us(void)
 {
@@ -20,7 +21,11 @@ int64_t clk_now_ms(void)
 
 int64_t clk_deadline(int64_t timeout_ms)
 {
-    return timeout_ms < 0 ? CLK_NEVER : clk_now_ms() + timeout_ms;
+    if (timeout_ms < 0)
+        return CLK_NEVER;
+    int64_t now = clk_now_ms();
+    /* Further than the clock can count is never (now is >= 0: CLOCK_MONOTONIC starts at boot). */
+    return timeout_ms > INT64_MAX - now ? CLK_NEVER : now + timeout_ms;
 }
 
 int64_t clk_earlier(int64_t a, int64_t b)
@@ -36,8 +41,11 @@ int clk_left_ms(int64_t deadline)
 {
     if (deadline == CLK_NEVER)
         return -1;
-    int64_t left = deadline - clk_now_ms();
-    return left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left;
+    int64_t now = clk_now_ms();
+    if (deadline <= now)
+        return 0;
+    int64_t left = deadline - now; /* both >= 0 here: no overflow */
+    return left > INT_MAX ? INT_MAX : (int)left;
 }
 
 void clk_sleep_until(int64_t deadline)

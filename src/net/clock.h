@@ -12,7 +12,7 @@
 int64_t clk_now_ms(void);
 int64_t clk_now_us(void);
 
-/* The deadline |timeout_ms| from now (< 0: CLK_NEVER). */
+/* The deadline |timeout_ms| from now (< 0, or beyond what the clock can count: CLK_NEVER). */
 int64_t clk_deadline(int64_t timeout_ms);
 
 /* The earlier of two deadlines (either may be CLK_NEVER). */

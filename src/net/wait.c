@@ -5,13 +5,12 @@
 
 #include "clock.h"
 
-/* Most descriptors one wait_fds call takes (with the stop fd). */
-#define WAIT_MAX_FDS 16
-
 int wait_fds(struct pollfd *fds, size_t n, int stop_fd, int64_t deadline)
 {
     if (n + 1 > WAIT_MAX_FDS)
         return -EINVAL;
+    for (size_t i = 0; i < n; i++)
+        fds[i].revents = 0;
     struct pollfd p[WAIT_MAX_FDS];
     for (;;) {
         for (size_t i = 0; i < n; i++) {

@@ -16,11 +16,15 @@
 int wait_fd(int fd, short events, int64_t deadline);
 
 /*
- * The same over |n| descriptors (entries with fd < 0 are ignored, as poll does): fills each
- * revents and returns how many are ready (> 0), -ETIMEDOUT, or -errno. With |stop_fd| >= 0
+ * The same over |n| (at most WAIT_MAX_FDS - 1) descriptors (entries with fd < 0 are ignored,
+ * as poll does): fills each revents (all 0 unless it returns > 0) and returns how many are
+ * ready (> 0), -ETIMEDOUT, -EINVAL for too many, or -errno. With |stop_fd| >= 0
  * (e.g. the read end of a self-pipe a signal handler writes to), returns 0 as soon as it is
  * readable, whatever else is ready.
  */
+/* Most descriptors one wait_fds call takes, its stop fd included. */
+#define WAIT_MAX_FDS 16
+
 int wait_fds(struct pollfd *fds, size_t n, int stop_fd, int64_t deadline);
 
 #endif

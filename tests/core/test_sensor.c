@@ -775,7 +775,7 @@ struct encode_row {
 
 /* Expected texts printed by the Rust toolchain the seed is built with (serde_json 1.0.87,
  * ryu 1.0.2, std's Display and Debug), from the same field values. The float texts alone
- * (f32fmt_json, f32fmt_display, f32fmt_debug) are tested in test_f32fmt.c, every value here
+ * (numfmt_f32_json, numfmt_f32_display, numfmt_f32_debug) are tested in test_numfmt.c, every value here
  * included; these rows check the whole record's text around them. */
 static const struct encode_row ENCODE_ROWS[] = {
     {"seed record", IN("ESP32-001"), 0x41ac0000U, 0x4270cccdU, UINT64_C(1678886400),

@@ -256,7 +256,7 @@ static void test_casefile_errors_name_file_and_line(void **state)
         {"bad close kind", HEAD "connect a\nexpect-close a maybe\n", "t.case:6: expect-close takes"},
         {"bad exit code", HEAD "expect-exit 300\n", "t.case:5: expect-exit takes"},
         {"bad regex", HEAD "expect-stdout re\"(\"\n", "t.case:5: bad regex"},
-        /* regression: glibc's regcomp took 3 GB on a run of '+' (found by fuzz_case_file) */
+        /* regression: glibc's regcomp took 3 GB on a run of '+' (found by fuzz_casefile) */
         {"stacked quantifiers", HEAD "expect-stdout re\"a+++++++++++\"\n",
          "t.case:5: regex too costly to compile: a quantifier directly after another"},
         {"star after a bound", HEAD "expect-stdout re\"a{2}*\"\n", "directly after another"},
@@ -338,7 +338,7 @@ static void test_casefile_limits_fail_fast(void **state)
 }
 
 /* Counts are checked against the caller's limit, not only against overflow: a digit larger
- * than the limit used to wrap the bound (fuzz/regressions/case_file/, "repeat 49" over 8). */
+ * than the limit used to wrap the bound (fuzz/regressions/casefile/, "repeat 49" over 8). */
 static void test_casefile_counts_at_the_limit(void **state)
 {
     (void)state;

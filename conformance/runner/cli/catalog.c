@@ -1,4 +1,4 @@
-/* cli_catalog.c -- `wirecheck list`, `show` and `lint`: the catalogue of cases and its checks. */
+/* catalog.c -- `wirecheck list`, `show` and `lint`: the catalogue of cases and its checks. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>

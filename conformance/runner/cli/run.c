@@ -1,4 +1,4 @@
-/* cli_cmd_run.c -- `wirecheck run`: options, loading, running and writing the report. */
+/* run.c -- `wirecheck run`: options, loading, running and writing the report. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>

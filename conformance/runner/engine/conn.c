@@ -44,9 +44,23 @@ static void forget_fd(struct conn *c)
     c->fd = -1;
 }
 
-int conn_connect(struct conn *c, const struct net_addr *to, int64_t deadline)
+/* A name opened again is a new connection: nothing of the old one (its bytes, its close, its
+ * offsets, its peer) may leak into the new one's expectations. */
+static void reopen(struct conn *c)
 {
     forget_fd(c);
+    bytes_consume(&c->rx, c->rx.len);
+    c->rx_off = c->tx_off = c->tx_written = c->tx_answered = 0;
+    c->closed = 0;
+    c->read_errno = 0;
+    c->have_peer = 0;
+    memset(&c->peer, 0, sizeof c->peer);
+    c->local[0] = 0;
+}
+
+int conn_connect(struct conn *c, const struct net_addr *to, int64_t deadline)
+{
+    reopen(c);
     c->kind = CONN_TCP;
     int fd;
     int rc = net_tcp_connect_start(to, &fd);
@@ -64,7 +78,7 @@ int conn_connect(struct conn *c, const struct net_addr *to, int64_t deadline)
 
 int conn_udp(struct conn *c, int family)
 {
-    forget_fd(c);
+    reopen(c);
     c->kind = CONN_UDP;
     struct net_addr a;
     net_loopback_addr(&a, family, 0);
@@ -80,7 +94,7 @@ int conn_udp(struct conn *c, int family)
 
 void conn_adopt(struct conn *c, int fd, enum conn_kind kind)
 {
-    forget_fd(c);
+    reopen(c);
     c->fd = fd;
     c->kind = kind;
     net_local_text(fd, c->local);

@@ -32,6 +32,7 @@ record(struct verdict *v, enum outcome o, unsigned line, const char *fmt, va_lis
     vsnprintf(reason, sizeof reason, fmt, ap);
     v->outcome = o;
     v->line = line;
+    v->relabelled = OUT_PASS;
     memcpy(v->reason, reason, sizeof reason);
 }
 
@@ -59,6 +60,11 @@ int verdict_escalate(struct verdict *v, enum outcome o, unsigned line, const cha
 {
     if (!outranks(o, v->outcome))
         return 0;
+    if (o != OUT_CRASH && v->relabelled != OUT_PASS) {
+        v->outcome = v->relabelled;
+        v->relabelled = OUT_PASS;
+        return 1;
+    }
     va_list ap;
     va_start(ap, fmt);
     record(v, o, line, fmt, ap);
@@ -70,6 +76,7 @@ int verdict_relabel(struct verdict *v, enum outcome o)
 {
     if (!outcome_is_failure(v->outcome) || (o != OUT_FLAKY && o != OUT_WARN))
         return 0;
+    v->relabelled = v->outcome;
     v->outcome = o;
     return 1;
 }

@@ -31,6 +31,7 @@ struct verdict {
     enum outcome outcome;
     unsigned line;    /* the step that decided a non-pass outcome (0: none, or not a step) */
     char reason[512]; /* one line: what went wrong ("" for a pass) */
+    enum outcome relabelled; /* the failure a relabel (flaky, warn) stands for, else OUT_PASS */
 };
 
 /* Makes |v| a pass with no reason. */
@@ -46,7 +47,9 @@ int verdict_set(struct verdict *v, enum outcome o, unsigned line, const char *fm
 /*
  * Records what outranks any earlier finding, replacing it: OUT_CRASH (the target died)
  * replaces anything but a crash; OUT_FAIL or OUT_TIMEOUT (e.g. the target no longer answers
- * the liveness probe) replace any outcome that is not a failure. Otherwise does nothing.
+ * the liveness probe) replace any outcome that is not a failure, except that a relabelled
+ * failure (flaky, warn) becomes the failure it was again, with its own line and reason: a
+ * target that no longer answers makes no failure "only a warning". Otherwise does nothing.
  * Callers that want the earlier reason kept quote it in |fmt| (read v->reason first).
  * Returns 1 when the verdict changed.
  */

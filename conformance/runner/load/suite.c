@@ -199,7 +199,7 @@ int suite_load(const char *cases_dir, const char *name, struct suite **out, char
     if (rc == 0 && *s->def->include) {
         char inc[256];
         snprintf(inc, sizeof inc, "%s", s->def->include);
-        if (strcmp(inc, name) == 0 || strchr(inc, '/')) {
+        if (strcmp(inc, name) == 0 || strchr(inc, '/') || inc[0] == '.') {
             snprintf(err, errlen, "%s: bad include '%s'", path, inc);
             rc = WC_ERR_INVALID;
         } else {

@@ -1,4 +1,4 @@
-/* report_json.c -- the JSON report (schema "wirecheck-report/1", documented in README.md). */
+/* json.c -- the JSON report (schema "wirecheck-report/1", documented in README.md). */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -50,7 +50,7 @@ int report_tap(FILE *f, const struct run *run, const struct report_opts *ro)
         bytes_printf(&b, "  ---\n  outcome: %s\n  requirement: %s\n  level: %s\n",
                      outcome_name(r->play.v.outcome), r->c->requirement, cf_level_name(r->c->level));
         bytes_printf(&b, "  duration_ms: %.1f\n  attempts: %u\n", r->ms, r->attempts);
-        if (r->play.v.reason[0]) {
+        if (r->play.v.reason[0] || r->unexpected_pass) {
             bytes_puts(&b, "  message: ");
             yaml_str(&b, r->unexpected_pass ? "passed, but the baseline expects a failure"
                                             : r->play.v.reason);

@@ -25,7 +25,9 @@ void report_text_case(FILE *f, const struct run *run, size_t i, const struct rep
             cf_level_name(c->level), c->requirement, c->title, r->ms,
             r->attempts > 1 ? ", retried" : "");
     if (r->play.v.outcome != OUT_PASS || r->unexpected_pass || r->liveness[0])
-        fprintf(f, "          %s\n", r->play.v.reason[0] ? r->play.v.reason : "(no reason recorded)");
+        fprintf(f, "          %s\n", r->unexpected_pass ? "passed, but the baseline expects a failure"
+                                 : r->play.v.reason[0] ? r->play.v.reason
+                                                       : "(no reason recorded)");
     if (r->known)
         fprintf(f, "          baseline: %s%s\n", r->known,
                 r->unexpected_pass ? " -- but it passed: update the baseline" : "");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "status.h"
 #include "target/command.h"
 #include "target/target.h"
 
@@ -172,7 +173,7 @@ static void attempt_client(struct worker *w, struct case_result *r)
                                  c->listen, &cr, err, sizeof err);
     if (rc < 0) {
         verdict_set(&r->play.v, OUT_FAIL, 0, "%s", err);
-        if (rc == -2) {
+        if (rc == WC_ERR_INVALID) {
             pthread_mutex_lock(&w->sh->mu);
             run->fatal = RUN_EXIT_TARGET;
             snprintf(run->fatal_msg, sizeof run->fatal_msg, "%s", err);

@@ -18,7 +18,6 @@
 #include "clock.h"
 #include "wait.h"
 #include "status.h"
-#include "engine/transcript.h"
 
 struct stream {
     struct bytes head; /* the first PROC_KEEP_HEAD bytes, kept for good (listening lines) */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "status.h"
 #include "wait.h"
 #include "bytes.h"
 
@@ -76,7 +77,7 @@ int target_init(struct target *t, const struct suite *s, const char *exec, int p
     if (connect) {
         if (net_parse_addr(connect, &t->addr) < 0) {
             snprintf(err, errlen, "--connect %s: not HOST:PORT", connect);
-            return -1;
+            return WC_ERR_INVALID;
         }
     } else {
         net_loopback_addr(&t->addr, AF_INET, s->def->port);
@@ -154,7 +155,7 @@ static int start_instance(struct target *t, char *err, size_t errlen, int *colli
         int e = target_free_port(t->s->udp, &p);
         if (e < 0) {
             snprintf(err, errlen, "no free port: %s", strerror(-e));
-            return -1;
+            return WC_ERR_UNAVAILABLE;
         }
         net_loopback_addr(&t->addr, AF_INET, p);
         net_addr_format((const struct sockaddr *)&t->addr.ss, t->addr.len, t->addr_text);
@@ -165,7 +166,7 @@ static int start_instance(struct target *t, char *err, size_t errlen, int *colli
         if (fd < 0) {
             snprintf(err, errlen, "%s is already in use (another server running?): %s",
                      t->addr_text, strerror(-fd));
-            return -1;
+            return WC_ERR_UNAVAILABLE;
         }
         close(fd);
     }
@@ -174,11 +175,11 @@ static int start_instance(struct target *t, char *err, size_t errlen, int *colli
     char **argv;
     int ph;
     if (command_split(t->exec, &sub, &argv, &ph, err, errlen) < 0)
-        return -1;
+        return WC_ERR_UNAVAILABLE;
     int rc = proc_start(argv, &t->proc, err, errlen);
     command_argv_free(argv);
     if (rc < 0)
-        return -1;
+        return WC_ERR_UNAVAILABLE;
     t->starts++;
     int64_t deadline = clk_now_ms() + (int64_t)(TARGET_READY_MS * t->scale);
     while (clk_now_ms() < deadline) {
@@ -198,7 +199,7 @@ static int start_instance(struct target *t, char *err, size_t errlen, int *colli
             stderr_tail(t->proc, tail, sizeof tail);
             snprintf(err, errlen, "the server %s while starting; its stderr: %s", how, tail);
             target_stop(t);
-            return -1;
+            return WC_ERR_UNAVAILABLE;
         }
         if (ready_once(t)) {
             t->ready++;
@@ -214,7 +215,7 @@ static int start_instance(struct target *t, char *err, size_t errlen, int *colli
              t->placeholders ? "" : "; the command names no {addr} or {port}, so the suite's "
                                     "port is assumed", tail);
     target_stop(t);
-    return -1;
+    return WC_ERR_UNAVAILABLE;
 }
 
 int target_ensure(struct target *t, char *err, size_t errlen)
@@ -232,7 +233,7 @@ int target_ensure(struct target *t, char *err, size_t errlen)
         }
         snprintf(err, errlen, "nothing answers at %s (%s)", t->addr_text,
                  t->s->udp ? "no reply to a UDP probe" : "TCP connect failed");
-        return -1;
+        return WC_ERR_UNAVAILABLE;
     }
     if (t->proc && proc_running(t->proc))
         return 0;
@@ -255,7 +256,7 @@ int target_client_start(const struct suite *s, const char *exec, int placeholder
     if (listen_at) {
         if (net_parse_addr(listen_at, &cr->addr) < 0) {
             snprintf(err, errlen, "--listen %s: not HOST:PORT", listen_at);
-            return -1;
+            return WC_ERR_INVALID;
         }
     } else {
         net_loopback_addr(&cr->addr, AF_INET, placeholders ? 0 : s->def->port);
@@ -266,18 +267,16 @@ int target_client_start(const struct suite *s, const char *exec, int placeholder
             char a[NET_ADDR_TEXT];
             net_addr_format((const struct sockaddr *)&cr->addr.ss, cr->addr.len, a);
             snprintf(err, errlen, "cannot listen on %s: %s", a, strerror(-cr->listen_fd));
-            return -1;
+            return WC_ERR_UNAVAILABLE;
         }
-        if (s->udp) {
-            int big = 1 << 20;
-            setsockopt(cr->listen_fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
-        }
+        if (s->udp)
+            net_set_rcvbuf(cr->listen_fd, 1 << 20);
     } else if (net_addr_port(&cr->addr) == 0) {
         unsigned p;
         int e = target_free_port(s->udp, &p);
         if (e < 0) {
             snprintf(err, errlen, "no free port: %s", strerror(-e));
-            return -1;
+            return WC_ERR_UNAVAILABLE;
         }
         net_loopback_addr(&cr->addr, AF_INET, p);
     }
@@ -288,11 +287,12 @@ int target_client_start(const struct suite *s, const char *exec, int placeholder
     struct command_subst sub = {host, port, addr};
     char **argv;
     int ph;
-    if (command_split(exec, &sub, &argv, &ph, err, errlen) < 0)
-        return -1;
-    int rc = proc_start(argv, &cr->proc, err, errlen);
+    int rc = command_split(exec, &sub, &argv, &ph, err, errlen);
+    if (rc < 0)
+        return rc;
+    rc = proc_start(argv, &cr->proc, err, errlen);
     command_argv_free(argv);
-    return rc < 0 ? -2 : 0;
+    return rc < 0 ? WC_ERR_INVALID : 0;
 }
 
 void target_client_finish(struct client_run *cr)

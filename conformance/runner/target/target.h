@@ -24,13 +24,14 @@ struct target {
     int reached;            /* --connect: it answered once */
 };
 
-/* Prepares |t| (starts nothing). |connect| is --connect or NULL. Returns 0 or -1 with |err|. */
+/* Prepares |t| (starts nothing). |connect| is --connect or NULL. Returns 0, or WC_ERR_INVALID
+ * with |err| for a --connect that is not HOST:PORT. */
 int target_init(struct target *t, const struct suite *s, const char *exec, int placeholders,
                 const char *connect, double scale, char *err, size_t errlen);
 
 /* Makes sure an instance is up and ready (TCP: accepts; UDP: answers a probe): starts or
- * restarts it with --exec, checks reachability once with --connect. Returns 0, or -1 with
- * |err| saying why (its stderr tail included). */
+ * restarts it with --exec, checks reachability once with --connect. Returns 0, or
+ * WC_ERR_UNAVAILABLE with |err| saying why (its stderr tail included). */
 int target_ensure(struct target *t, char *err, size_t errlen);
 
 /* True while the --exec instance runs (always true with --connect). */
@@ -51,8 +52,9 @@ struct client_run {
 
 /*
  * Listens (unless |listen| is 0) on --listen, or 127.0.0.1 with a fresh port when the command
- * has placeholders, or the suite's port; then starts the client. Returns 0, -1 with |err| for
- * a failure of the runner's own (port busy), or -2 with |err| when the client cannot run.
+ * has placeholders, or the suite's port; then starts the client. Returns 0,
+ * WC_ERR_UNAVAILABLE with |err| for a failure of the runner's own (port busy), or
+ * WC_ERR_INVALID with |err| when the client cannot run (its command, or --listen, is bad).
  */
 int target_client_start(const struct suite *s, const char *exec, int placeholders,
                         const char *listen_at, int listen, struct client_run *cr, char *err,

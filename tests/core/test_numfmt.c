@@ -1,4 +1,4 @@
-/* test_f32fmt.c -- f32 Display/Debug/serde_json text against Rust's and ryu's, and sweeps. */
+/* test_numfmt.c -- f32 Display/Debug/serde_json text against Rust's and ryu's, and sweeps. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "f32fmt.h"
+#include "numfmt.h"
 
 static float from_bits(uint32_t b)
 {
@@ -86,13 +86,13 @@ static void test_header_examples(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof examples / sizeof examples[0]; i++) {
         const struct example *x = &examples[i];
-        char out[F32FMT_BUFSIZE];
-        size_t n = f32fmt_display(x->v, out);
+        char out[NUMFMT_BUFSIZE];
+        size_t n = numfmt_f32_display(x->v, out);
         if (strcmp(out, x->display) != 0)
             print_message("failing row (Display): %s\n", x->label);
         assert_string_equal(out, x->display);
         assert_int_equal(n, strlen(x->display));
-        n = f32fmt_debug(x->v, out);
+        n = numfmt_f32_debug(x->v, out);
         if (strcmp(out, x->debug) != 0)
             print_message("failing row (Debug): %s\n", x->label);
         assert_string_equal(out, x->debug);
@@ -358,13 +358,13 @@ static void test_matches_rust_table(void **state)
     for (size_t i = 0; i < sizeof rust_rows / sizeof rust_rows[0]; i++) {
         const struct rust_row *r = &rust_rows[i];
         float v = from_bits(r->bits);
-        char out[F32FMT_BUFSIZE];
-        size_t n = f32fmt_display(v, out);
+        char out[NUMFMT_BUFSIZE];
+        size_t n = numfmt_f32_display(v, out);
         if (strcmp(out, r->display) != 0)
             print_message("failing row (Display): 0x%08X\n", (unsigned)r->bits);
         assert_string_equal(out, r->display);
         assert_int_equal(n, strlen(r->display));
-        n = f32fmt_debug(v, out);
+        n = numfmt_f32_debug(v, out);
         if (strcmp(out, r->debug) != 0)
             print_message("failing row (Debug): 0x%08X\n", (unsigned)r->bits);
         assert_string_equal(out, r->debug);
@@ -374,14 +374,14 @@ static void test_matches_rust_table(void **state)
 
 /* Significant digits of a Display string: value = 0.digits * 10^k, no leading/trailing 0. */
 struct sig {
-    char digits[F32FMT_BUFSIZE];
+    char digits[NUMFMT_BUFSIZE];
     int n;
     int k;
 };
 
 static void display_digits(const char *s, struct sig *d)
 {
-    char all[F32FMT_BUFSIZE];
+    char all[NUMFMT_BUFSIZE];
     int len = 0;
     int int_len = -1;
     if (*s == '-')
@@ -422,8 +422,8 @@ static bool no_shorter_round_trips(const struct sig *d, uint32_t bits, bool nega
 {
     if (d->n < 2)
         return true;
-    char cand[2 * F32FMT_BUFSIZE];
-    char up[F32FMT_BUFSIZE];
+    char cand[2 * NUMFMT_BUFSIZE];
+    char up[NUMFMT_BUFSIZE];
     int m = d->n - 1;
     snprintf(cand, sizeof cand, "%s0.%.*se%d", negative ? "-" : "", m, d->digits, d->k);
     if (parses_to(cand, bits))
@@ -463,11 +463,11 @@ static void check_bits(uint32_t bits)
     float v = from_bits(bits);
     if (isnan(v) || isinf(v))
         return;
-    char disp[F32FMT_BUFSIZE];
-    char dbg[F32FMT_BUFSIZE];
-    char want[2 * F32FMT_BUFSIZE];
-    size_t n = f32fmt_display(v, disp);
-    size_t m = f32fmt_debug(v, dbg);
+    char disp[NUMFMT_BUFSIZE];
+    char dbg[NUMFMT_BUFSIZE];
+    char want[2 * NUMFMT_BUFSIZE];
+    size_t n = numfmt_f32_display(v, disp);
+    size_t m = numfmt_f32_debug(v, dbg);
     struct sig d;
     display_digits(disp, &d);
     expected_debug(v, disp, &d, want, sizeof want);
@@ -512,21 +512,21 @@ static void test_output_fits_buffer_exactly(void **state)
 {
     (void)state;
     /* The longest texts: tiny subnormals in Display, negative; for json, 16 characters
-     * ("-0.0000011111111", "-9999999000000.0"). A heap buffer of exactly F32FMT_BUFSIZE lets
+     * ("-0.0000011111111", "-9999999000000.0"). A heap buffer of exactly NUMFMT_BUFSIZE lets
      * ASan see any overrun. */
-    char *out = malloc(F32FMT_BUFSIZE);
+    char *out = malloc(NUMFMT_BUFSIZE);
     assert_non_null(out);
     static const uint32_t longest[] = {0x80000001u, 0x80000007u, 0x807FFFFFu, 0x80800000u,
                                        0xFF7FFFFFu, 0x807FFFFEu, 0xB595217Du, 0xD51184E6u};
     for (size_t i = 0; i < sizeof longest / sizeof longest[0]; i++) {
-        size_t n = f32fmt_display(from_bits(longest[i]), out);
-        assert_true(n < F32FMT_BUFSIZE);
+        size_t n = numfmt_f32_display(from_bits(longest[i]), out);
+        assert_true(n < NUMFMT_BUFSIZE);
         assert_int_equal(n, strlen(out));
-        n = f32fmt_debug(from_bits(longest[i]), out);
-        assert_true(n < F32FMT_BUFSIZE);
+        n = numfmt_f32_debug(from_bits(longest[i]), out);
+        assert_true(n < NUMFMT_BUFSIZE);
         assert_int_equal(n, strlen(out));
-        n = f32fmt_json(from_bits(longest[i]), out);
-        assert_true(n < F32FMT_BUFSIZE);
+        n = numfmt_f32_json(from_bits(longest[i]), out);
+        assert_true(n < NUMFMT_BUFSIZE);
         assert_int_equal(n, strlen(out));
     }
     free(out);
@@ -542,19 +542,19 @@ static void test_locale_with_decimal_comma_is_ignored(void **state)
         used = setlocale(LC_NUMERIC, comma_locales[i]);
     if (used == NULL)
         skip(); /* no decimal-comma locale installed here */
-    char out[F32FMT_BUFSIZE];
-    f32fmt_display(21.5f, out);
-    char dbg[F32FMT_BUFSIZE];
-    f32fmt_debug(1.5e20f, dbg);
-    char json[F32FMT_BUFSIZE];
-    f32fmt_json(21.5f, json);
+    char out[NUMFMT_BUFSIZE];
+    numfmt_f32_display(21.5f, out);
+    char dbg[NUMFMT_BUFSIZE];
+    numfmt_f32_debug(1.5e20f, dbg);
+    char json[NUMFMT_BUFSIZE];
+    numfmt_f32_json(21.5f, json);
     setlocale(LC_NUMERIC, "C");
     assert_string_equal(out, "21.5");
     assert_string_equal(dbg, "1.5e20");
     assert_string_equal(json, "21.5");
 }
 
-/* ---- f32fmt_json: serde_json's text (ryu) ------------------------------------------------ */
+/* ---- numfmt_f32_json: serde_json's text (ryu) ------------------------------------------------ */
 
 struct json_row {
     const char *label;
@@ -623,8 +623,8 @@ static void test_json_matches_ryu_table(void **state)
     (void)state;
     for (size_t i = 0; i < sizeof json_rows / sizeof json_rows[0]; i++) {
         const struct json_row *r = &json_rows[i];
-        char out[F32FMT_BUFSIZE];
-        size_t n = f32fmt_json(from_bits(r->bits), out);
+        char out[NUMFMT_BUFSIZE];
+        size_t n = numfmt_f32_json(from_bits(r->bits), out);
         if (strcmp(out, r->json) != 0)
             print_message("failing row (json): %s\n", r->label);
         assert_string_equal(out, r->json);
@@ -635,7 +635,7 @@ static void test_json_matches_ryu_table(void **state)
 /* Significant digits of any of the three texts, exponent form included. */
 static void any_digits(const char *s, struct sig *d)
 {
-    char mant[F32FMT_BUFSIZE];
+    char mant[NUMFMT_BUFSIZE];
     const char *e = strchr(s, 'e');
     size_t len = e != NULL ? (size_t)(e - s) : strlen(s);
     memcpy(mant, s, len);
@@ -688,7 +688,7 @@ static bool exactly_halfway(float v, const struct sig *lower)
 /* printf's correctly rounded |n| significant digits of |v| (exact as a double), ties to even. */
 static void nearest_digits(float v, int n, struct sig *d)
 {
-    char sci[F32FMT_BUFSIZE];
+    char sci[NUMFMT_BUFSIZE];
     snprintf(sci, sizeof sci, "%.*e", n - 1, fabs((double)v));
     any_digits(sci, d);
 }
@@ -701,8 +701,8 @@ static void nearest_digits(float v, int n, struct sig *d)
 static void check_json_bits(uint32_t bits)
 {
     float v = from_bits(bits);
-    char json[F32FMT_BUFSIZE];
-    size_t n = f32fmt_json(v, json);
+    char json[NUMFMT_BUFSIZE];
+    size_t n = numfmt_f32_json(v, json);
     assert_int_equal(n, strlen(json));
     if (isnan(v) || isinf(v)) {
         assert_string_equal(json, "null");
@@ -712,7 +712,7 @@ static void check_json_bits(uint32_t bits)
         assert_string_equal(json, signbit(v) ? "-0.0" : "0.0");
         return;
     }
-    char want[2 * F32FMT_BUFSIZE];
+    char want[2 * NUMFMT_BUFSIZE];
     struct sig j;
     struct sig near;
     any_digits(json, &j);
@@ -755,12 +755,12 @@ static void test_json_differs_from_display_only_at_ties(void **state)
             for (uint32_t m = 0; m < 128; m++) {
                 uint32_t bits = sign << 31 | e << 23 | m << 16;
                 float v = from_bits(bits);
-                char json[F32FMT_BUFSIZE];
-                char disp[F32FMT_BUFSIZE];
+                char json[NUMFMT_BUFSIZE];
+                char disp[NUMFMT_BUFSIZE];
                 struct sig j;
                 struct sig d;
-                f32fmt_json(v, json);
-                f32fmt_display(v, disp);
+                numfmt_f32_json(v, json);
+                numfmt_f32_display(v, disp);
                 any_digits(json, &j);
                 display_digits(disp, &d);
                 if (strcmp(j.digits, d.digits) == 0)
@@ -780,6 +780,47 @@ static void test_json_differs_from_display_only_at_ties(void **state)
     assert_int_equal(ties, 128);
 }
 
+/* Rust's {} for f64 (println!("{}", v)), the text serde_json's errors quote. */
+static void test_f64_display_matches_rust(void **state)
+{
+    (void)state;
+    static const struct {
+        double v;
+        const char *rust;
+    } rows[] = {
+        {0.0, "0"},
+        {-0.0, "-0"},
+        {1.0, "1"},
+        {1000.0, "1000"},
+        {21.5, "21.5"},
+        {0.1, "0.1"},
+        {1e-6, "0.000001"},
+        {1e20, "100000000000000000000"},
+        {18446744073709551616.0, "18446744073709552000"},
+        {650733417713040.25, "650733417713040.3"}, /* a tie: Rust rounds up, printf to even */
+        {-2.5, "-2.5"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char out[NUMFMT_F64_BUFSIZE];
+        size_t n = numfmt_f64_display(rows[i].v, out);
+        assert_string_equal(out, rows[i].rust);
+        assert_int_equal(n, strlen(rows[i].rust));
+    }
+    char out[NUMFMT_F64_BUFSIZE];
+    /* DBL_MAX: 17 significant digits then zeros, 309 digits in all. */
+    assert_int_equal(numfmt_f64_display(1.7976931348623157e308, out), 309);
+    assert_memory_equal(out, "17976931348623157", 17);
+    assert_int_equal(strspn(out + 17, "0"), 309 - 17);
+    assert_string_equal((numfmt_f64_display(NAN, out), out), "NaN");
+    assert_string_equal((numfmt_f64_display(-INFINITY, out), out), "-inf");
+    /* The longest outputs fit: the largest finite value and the smallest subnormal. */
+    assert_true(numfmt_f64_display(-1.7976931348623157e308, out) < NUMFMT_F64_BUFSIZE);
+    size_t n = numfmt_f64_display(-4.9406564584124654e-324, out);
+    assert_true(n < NUMFMT_F64_BUFSIZE);
+    assert_int_equal(n, 1 + 2 + 323 + 1); /* "-0." 323 zeros then "5" */
+    assert_int_equal(out[n - 1], '5');
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -792,6 +833,7 @@ int main(void)
         cmocka_unit_test(test_json_matches_ryu_table),
         cmocka_unit_test(test_json_sweep_shortest_nearest_layout),
         cmocka_unit_test(test_json_differs_from_display_only_at_ties),
+        cmocka_unit_test(test_f64_display_matches_rust),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* fuzz_case_file.c -- the case-file parser: no crash, no leak, limits kept, a clear error if not. */
+/* fuzz_casefile.c -- the case-file parser: no crash, no leak, limits kept, a clear error if not. */
 #include <string.h>
 
 #include "load/casefile.h"

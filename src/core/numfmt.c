@@ -1,9 +1,11 @@
-/* f32fmt.c -- f32 text: Rust's {} and {:?} (exact shortest digits), serde_json's (a ryu port). */
-#include "f32fmt.h"
+/* numfmt.c -- f32 text: Rust's {} and {:?} (exact shortest digits), serde_json's (a ryu port). */
+#include "numfmt.h"
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /*
@@ -216,7 +218,7 @@ static void shortest(uint32_t bits, struct decimal *out)
     out->k = k;
 }
 
-/* Appends |c| |count| times; |out| always has room (F32FMT_BUFSIZE covers every layout). */
+/* Appends |c| |count| times; |out| always has room (NUMFMT_BUFSIZE covers every layout). */
 static size_t put_rep(char *out, size_t pos, char c, int count)
 {
     for (int i = 0; i < count; i++)
@@ -272,7 +274,7 @@ static size_t put_exponent(char *out, size_t pos, const struct decimal *d)
     return pos;
 }
 
-static size_t format_f32(float v, char out[F32FMT_BUFSIZE], bool debug)
+static size_t format_f32(float v, char out[NUMFMT_BUFSIZE], bool debug)
 {
     uint32_t bits;
     memcpy(&bits, &v, sizeof bits);
@@ -302,12 +304,12 @@ static size_t format_f32(float v, char out[F32FMT_BUFSIZE], bool debug)
     return pos;
 }
 
-size_t f32fmt_display(float v, char out[F32FMT_BUFSIZE])
+size_t numfmt_f32_display(float v, char out[NUMFMT_BUFSIZE])
 {
     return format_f32(v, out, false);
 }
 
-size_t f32fmt_debug(float v, char out[F32FMT_BUFSIZE])
+size_t numfmt_f32_debug(float v, char out[NUMFMT_BUFSIZE])
 {
     return format_f32(v, out, true);
 }
@@ -318,10 +320,10 @@ size_t f32fmt_debug(float v, char out[F32FMT_BUFSIZE])
  * serde_json writes an f32 with ryu::Buffer::format_finite. Its digits are the shortest that
  * read back, like Display's, but when two shortest candidates are equally close ryu takes
  * the even one where Display rounds the tie up (0.494140625f32: ryu "0.49414062", Display
- * "0.49414063"), so f32fmt_json cannot reuse shortest() above. This is a port of ryu 1.0.2's
+ * "0.49414063"), so numfmt_f32_json cannot reuse shortest() above. This is a port of ryu 1.0.2's
  * f2s.rs (Apache-2.0 / BSL-1.0, from Ulf Adams' Ryu) and of its format32 layout. It was
  * compared byte for byte with ryu 1.0.2 itself (format_finite, "null" when not finite) for
- * all 2^32 bit patterns: no difference; test_f32fmt.c keeps a table and property sweeps.
+ * all 2^32 bit patterns: no difference; test_numfmt.c keeps a table and property sweeps.
  */
 
 #define RYU_POW5_INV_BITCOUNT 59
@@ -498,7 +500,7 @@ static void ryu_f2d(uint32_t ieee_mantissa, uint32_t ieee_exponent, uint32_t *ma
 }
 
 /* ryu's format32, plus serde_json's null for what format_finite must not be given. */
-size_t f32fmt_json(float v, char out[F32FMT_BUFSIZE])
+size_t numfmt_f32_json(float v, char out[NUMFMT_BUFSIZE])
 {
     uint32_t bits;
     uint32_t mantissa;
@@ -557,8 +559,133 @@ size_t f32fmt_json(float v, char out[F32FMT_BUFSIZE])
             memcpy(out + n, digits + 1, (size_t)(length - 1));
             n += (size_t)(length - 1);
         }
-        n += (size_t)snprintf(out + n, F32FMT_BUFSIZE - n, "e%d", kk - 1);
+        n += (size_t)snprintf(out + n, NUMFMT_BUFSIZE - n, "e%d", kk - 1);
     }
     out[n] = '\0';
     return n;
+}
+
+/* ---- Rust's Display of an f64 --------------------------------------------------------------- */
+
+/*
+ * When |v| lies exactly halfway between two shortest candidates, printf rounds to even and
+ * Rust rounds up (650733417713040.25 -> "...040.3"): switch |sci| (printf's "%.*e" text with
+ * |prec| fraction digits) to the upper candidate if that one also reads back as |v|.
+ */
+static void round_tie_up(double v, char *sci, size_t cap, int prec)
+{
+    char wide[64];
+    char up[40];
+    char *e = strchr(sci, 'e');
+    size_t last = (size_t)(e - sci) - 1;
+    int exp10 = (int)strtol(e + 1, NULL, 10);
+    size_t i;
+
+    /* A tie shows as a 5 then zeros; 25 zeros are taken as proof (a heuristic: an exact
+     * expansion could go on after such a run, but this only words an error message). */
+    snprintf(wide, sizeof wide, "%.*e", prec + 26, v);
+    if (wide[prec + 2] != '5') {
+        return;
+    }
+    for (i = (size_t)prec + 3; wide[i] != 'e'; i++) {
+        if (wide[i] != '0') {
+            return;
+        }
+    }
+    if (strncmp(wide, sci, last + 1) != 0) {
+        return; /* printf already rounded up */
+    }
+    memcpy(up, sci, last + 1);
+    for (i = last + 1; i-- > 0;) {
+        if (up[i] == '.') {
+            continue;
+        }
+        if (up[i] != '9') {
+            up[i]++;
+            break;
+        }
+        up[i] = '0';
+        if (i == 0) {
+            up[0] = '1'; /* 9.99 -> 1.00 with the exponent one higher */
+            exp10++;
+        }
+    }
+    snprintf(up + last + 1, sizeof up - last - 1, "e%+03d", exp10);
+    if (strtod(up, NULL) == v && strlen(up) < cap) {
+        memcpy(sci, up, strlen(up) + 1);
+    }
+}
+
+/*
+ * The shortest decimal that reads back as |v| (found with printf's correctly rounded "%.*e"
+ * and strtod), written positionally as Rust's {} does: 1e20 -> "100000000000000000000".
+ * Approximation: among several shortest candidates Rust takes the closest; printf's
+ * rounding gives the closest too, except for exact ties (handled by round_tie_up) and rare
+ * cases where the closest shortest candidate is not printf's rounding at that length.
+ */
+static void put(char *out, size_t *len, const char *s, size_t n)
+{
+    memcpy(out + *len, s, n);
+    *len += n;
+    out[*len] = 0;
+}
+
+size_t numfmt_f64_display(double v, char out[NUMFMT_F64_BUFSIZE])
+{
+    size_t len = 0;
+    char sci[40];
+    char digits[20];
+    size_t nd = 0;
+    int exp10;
+    int prec;
+
+    out[0] = 0;
+    if (isnan(v)) {
+        put(out, &len, "NaN", 3);
+        return len;
+    }
+    if (signbit(v)) {
+        put(out, &len, "-", 1);
+        v = -v;
+    }
+    if (isinf(v)) {
+        put(out, &len, "inf", 3);
+        return len;
+    }
+    if (v == 0.0) {
+        put(out, &len, "0", 1);
+        return len;
+    }
+    for (prec = 0; prec < 17; prec++) {
+        snprintf(sci, sizeof sci, "%.*e", prec, v);
+        if (strtod(sci, NULL) == v) {
+            break;
+        }
+    }
+    round_tie_up(v, sci, sizeof sci, prec);
+    /* sci is "d.ddddde[+-]xx": collect the digits without trailing zeros */
+    for (const char *q = sci; *q != 'e' && *q != '\0'; q++) {
+        if (*q >= '0' && *q <= '9' && nd < sizeof digits) {
+            digits[nd++] = *q;
+        }
+    }
+    exp10 = (int)strtol(strchr(sci, 'e') + 1, NULL, 10);
+    while (nd > 1 && digits[nd - 1] == '0') {
+        nd--;
+    }
+    if (exp10 < 0) {
+        put(out, &len, "0.", 2);
+        for (int z = -1; z > exp10; z--) {
+            put(out, &len, "0", 1);
+        }
+        put(out, &len, digits, nd);
+        return len;
+    }
+    for (int i = 0; i <= exp10 || (size_t)i < nd; i++) {
+        if (i == exp10 + 1) {
+            put(out, &len, ".", 1);
+        }
+        put(out, &len, (size_t)i < nd ? &digits[i] : "0", 1);
+    }
+    return len;
 }

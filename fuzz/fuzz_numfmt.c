@@ -1,9 +1,9 @@
-/* fuzz_f32fmt.c -- four bytes as an f32: each text form reads back, is shortest, has its shape. */
+/* fuzz_numfmt.c -- four bytes as an f32: each text form reads back, is shortest, has its shape. */
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
-#include "f32fmt.h"
+#include "numfmt.h"
 #include "fuzz.h"
 
 static uint32_t bits_of(float v)
@@ -120,10 +120,10 @@ static bool same_value(const char *a, const char *b)
 
 static void check_display(float v, uint32_t bits)
 {
-    char out[F32FMT_BUFSIZE];
+    char out[NUMFMT_BUFSIZE];
     memset(out, 'X', sizeof out);
-    size_t len = f32fmt_display(v, out);
-    FUZZ_CHECK(len < F32FMT_BUFSIZE && out[len] == '\0' && strlen(out) == len,
+    size_t len = numfmt_f32_display(v, out);
+    FUZZ_CHECK(len < NUMFMT_BUFSIZE && out[len] == '\0' && strlen(out) == len,
                "bits %08X: length %zu does not match the text", (unsigned)bits, len);
     if (isnan(v)) {
         FUZZ_CHECK(strcmp(out, "NaN") == 0, "bits %08X: NaN printed as \"%s\"", (unsigned)bits,
@@ -143,7 +143,7 @@ static void check_display(float v, uint32_t bits)
     if (v == 0.0f)
         return;
 
-    char digits[F32FMT_BUFSIZE];
+    char digits[NUMFMT_BUFSIZE];
     size_t n = significant_digits(out, digits, sizeof digits);
     struct exact e;
     exact_of(v, &e);
@@ -174,11 +174,11 @@ static void check_display(float v, uint32_t bits)
  * or an exponent so that it reads as a float literal. */
 static void check_debug(float v, uint32_t bits)
 {
-    char out[F32FMT_BUFSIZE];
-    char disp[F32FMT_BUFSIZE];
-    size_t len = f32fmt_debug(v, out);
-    f32fmt_display(v, disp);
-    FUZZ_CHECK(len < F32FMT_BUFSIZE && strlen(out) == len, "bits %08X: debug length %zu",
+    char out[NUMFMT_BUFSIZE];
+    char disp[NUMFMT_BUFSIZE];
+    size_t len = numfmt_f32_debug(v, out);
+    numfmt_f32_display(v, disp);
+    FUZZ_CHECK(len < NUMFMT_BUFSIZE && strlen(out) == len, "bits %08X: debug length %zu",
                (unsigned)bits, len);
     if (isnan(v) || isinf(v)) {
         FUZZ_CHECK(strcmp(out, disp) == 0, "bits %08X: debug \"%s\", display \"%s\"",
@@ -194,8 +194,8 @@ static void check_debug(float v, uint32_t bits)
     if (!want_exp)
         FUZZ_CHECK(strchr(out, '.') != NULL, "bits %08X: debug \"%s\" lacks a fractional part",
                    (unsigned)bits, out);
-    char d1[F32FMT_BUFSIZE];
-    char d2[F32FMT_BUFSIZE];
+    char d1[NUMFMT_BUFSIZE];
+    char d2[NUMFMT_BUFSIZE];
     significant_digits(out, d1, sizeof d1);
     significant_digits(disp, d2, sizeof d2);
     FUZZ_CHECK(strcmp(d1, d2) == 0, "bits %08X: debug \"%s\" and display \"%s\" digits differ",
@@ -210,11 +210,11 @@ static void check_debug(float v, uint32_t bits)
  */
 static void check_json(float v, uint32_t bits)
 {
-    char out[F32FMT_BUFSIZE];
-    char disp[F32FMT_BUFSIZE];
-    size_t len = f32fmt_json(v, out);
-    f32fmt_display(v, disp);
-    FUZZ_CHECK(len < F32FMT_BUFSIZE && strlen(out) == len, "bits %08X: json length %zu",
+    char out[NUMFMT_BUFSIZE];
+    char disp[NUMFMT_BUFSIZE];
+    size_t len = numfmt_f32_json(v, out);
+    numfmt_f32_display(v, disp);
+    FUZZ_CHECK(len < NUMFMT_BUFSIZE && strlen(out) == len, "bits %08X: json length %zu",
                (unsigned)bits, len);
     if (isnan(v) || isinf(v)) {
         FUZZ_CHECK(strcmp(out, "null") == 0, "bits %08X: non-finite json \"%s\"", (unsigned)bits,
@@ -240,8 +240,8 @@ static void check_json(float v, uint32_t bits)
     FUZZ_CHECK(strstr(out, "e+") == NULL && strstr(out, "e0") == NULL && strstr(out, "e-0") == NULL,
                "bits %08X: json exponent \"%s\" has a sign or padding", (unsigned)bits, out);
 
-    char d_json[F32FMT_BUFSIZE];
-    char d_disp[F32FMT_BUFSIZE];
+    char d_json[NUMFMT_BUFSIZE];
+    char d_disp[NUMFMT_BUFSIZE];
     size_t n = significant_digits(out, d_json, sizeof d_json);
     size_t n_disp = significant_digits(disp, d_disp, sizeof d_disp);
     FUZZ_CHECK(n == n_disp, "bits %08X: json \"%s\" has %zu digits, display \"%s\" %zu",
