@@ -135,6 +135,14 @@ int net_same_addr(const struct net_addr *a, const struct net_addr *b);
 int net_set_rcvbuf(int fd, int bytes);
 int net_set_reset_on_close(int fd);
 
+/*
+ * Moves the calling thread (only it: not the process's other threads) into a new network
+ * namespace with only loopback, up: what it binds or connects to from then on, and the
+ * processes it forks, are there, invisible to the rest of the machine. Threads it creates
+ * later share it. Needs CAP_SYS_ADMIN. Returns 0 or -errno (-EPERM without the capability).
+ */
+int net_private_namespace(void);
+
 /* Ignores SIGPIPE for the whole process (programs call it once at start). */
 void net_ignore_sigpipe(void);
 

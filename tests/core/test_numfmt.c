@@ -811,8 +811,8 @@ static void test_f64_display_matches_rust(void **state)
     assert_int_equal(numfmt_f64_display(1.7976931348623157e308, out), 309);
     assert_memory_equal(out, "17976931348623157", 17);
     assert_int_equal(strspn(out + 17, "0"), 309 - 17);
-    assert_string_equal((numfmt_f64_display(NAN, out), out), "NaN");
-    assert_string_equal((numfmt_f64_display(-INFINITY, out), out), "-inf");
+    assert_string_equal((numfmt_f64_display((double)NAN, out), out), "NaN");
+    assert_string_equal((numfmt_f64_display(-(double)INFINITY, out), out), "-inf");
     /* The longest outputs fit: the largest finite value and the smallest subnormal. */
     assert_true(numfmt_f64_display(-1.7976931348623157e308, out) < NUMFMT_F64_BUFSIZE);
     size_t n = numfmt_f64_display(-4.9406564584124654e-324, out);

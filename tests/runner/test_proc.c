@@ -22,7 +22,7 @@ static void test_proc_captures_output_and_exit_status(void **state)
     char *argv[] = {sh, c, script, NULL};
     struct proc *p;
     char err[256];
-    assert_int_equal(proc_start(argv, &p, err, sizeof err), 0);
+    assert_int_equal(proc_start(argv, NULL, &p, err, sizeof err), 0);
     assert_int_equal(proc_wait(p, 5000), 0);
     assert_int_equal(proc_status(p), 3);
     proc_output_wait(p, PROC_STDERR, 0, clk_now_ms() + 2000);
@@ -64,7 +64,7 @@ static void test_proc_stop_kills_the_whole_group(void **state)
     char *argv[] = {sh, c, script, NULL};
     struct proc *p;
     char err[256];
-    assert_int_equal(proc_start(argv, &p, err, sizeof err), 0);
+    assert_int_equal(proc_start(argv, NULL, &p, err, sizeof err), 0);
     size_t n = proc_output_wait(p, PROC_STDOUT, 0, clk_now_ms() + 5000);
     assert_true(n > 0);
     struct bytes b;
@@ -99,7 +99,7 @@ static void test_proc_reports_a_program_that_cannot_run(void **state)
     char *argv[] = {prog, NULL};
     struct proc *p = NULL;
     char err[256] = "";
-    assert_true(proc_start(argv, &p, err, sizeof err) < 0);
+    assert_true(proc_start(argv, NULL, &p, err, sizeof err) < 0);
     assert_null(p);
     assert_non_null(strstr(err, "cannot run '/nonexistent/wirecheck-test'"));
 }

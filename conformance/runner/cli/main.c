@@ -33,7 +33,7 @@ static const char usage[] =
     "        tcp-echo-client, udp-echo-client, sensor-client (clients)\n"
     "\n"
     "exit codes: 0 every selected case passed, 1 some failed, 2 usage or case-file error,\n"
-    "            3 the target could not be started or reached\n"
+    "            3 the target could not be started or reached, 4 --max-time reached\n"
     "\n"
     "The conformance directory is --conformance DIR, else $WIRECHECK_CONFORMANCE, else\n"
     "the one this binary was built from.\n";
@@ -85,6 +85,8 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* What a program leaves behind when its parent dies becomes ours, to be killed. */
+    proc_become_subreaper();
 
     const char *cmd = argv[i];
     if (strcmp(cmd, "run") == 0)

@@ -1,14 +1,18 @@
 /* run.c -- `wirecheck run`: options, loading, running and writing the report. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cli/cli.h"
 #include "report/report.h"
 #include "run/run.h"
+#include "target/proc.h"
+#include "target/sandbox.h"
 
 static const char run_usage[] =
     "usage: wirecheck run SUITE (--exec 'CMD ARGS' | --connect HOST:PORT) [options]\n"
@@ -36,6 +40,17 @@ static const char run_usage[] =
     "                        the run, but an unexpected pass does\n"
     "  --strict              a SHOULD requirement not met fails the run; without it, it is\n"
     "                        reported as WARN and the run can still pass\n"
+    "sandbox (every --exec program: its own PID and network namespace, uid, read-only files,\n"
+    "limits; see conformance/README.md):\n"
+    "  --sandbox M           auto (default: confine when this machine can, else say so and\n"
+    "                        run unconfined), require (refuse without), off\n"
+    "  --limit NAME=N        cpu (s, default 300), memory (MiB of address space, 4096),\n"
+    "                        procs (256), files (1024), fsize (MiB per file, 64), tmp (MiB\n"
+    "                        of private /tmp, 64); 0: none. Also $WIRECHECK_LIMITS=a=1,b=2\n"
+    "  --sandbox-rw DIR      bind DIR read-write (default: everything is read-only but /tmp)\n"
+    "  --sandbox-uid UID     first uid the programs run as (default: picked per run)\n"
+    "  --max-time S          end the run, and every program, after S seconds whatever\n"
+    "                        happens (default 1800; 0: never)\n"
     "report:\n"
     "  --format F            text (default), tap, junit or json\n"
     "  -o FILE               write the report to FILE\n"
@@ -46,7 +61,8 @@ static const char run_usage[] =
     "exit codes: 0 every selected case passed (SHOULD warnings allowed), 1 some failed,\n"
     "            2 usage or case-file error (or no case selected), 3 the target could not\n"
     "            be started or reached\n"
-    "            (--connect finds nothing; --exec dies or is not ready at its first start)\n";
+    "            (--connect finds nothing; --exec dies or is not ready at its first start;\n"
+    "            --sandbox require on a machine that cannot confine), 4 --max-time reached\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
@@ -119,6 +135,20 @@ struct stream_ctx {
     const struct report_opts *ro;
 };
 
+/* The watchdog: --max-time after the start, whatever the run is doing (a target that stopped
+ * the runner's threads, a wait that never ends), everything ends. */
+static void *watchdog(void *arg)
+{
+    unsigned secs = *(const unsigned *)arg;
+    clk_sleep_until(clk_now_ms() + (int64_t)secs * 1000);
+    static const char msg[] = "wirecheck: --max-time reached: every program stopped, no "
+                              "report\n";
+    ssize_t ignored = write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    proc_kill_all_from_signal();
+    _exit(RUN_EXIT_MAX_TIME);
+}
+
 static void on_done(struct run *run, size_t i, void *p)
 {
     struct stream_ctx *sc = p;
@@ -135,6 +165,17 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
     o.scale = 1.0;
     struct report_opts ro = {FORMAT_TEXT, TRANSCRIPT_FAIL, 0};
     const char *suite_name = NULL, *out_path = NULL, *baseline = NULL, *color = "auto";
+    enum sandbox_mode sandbox_mode = SANDBOX_AUTO;
+    const char *rw_dir = NULL;
+    unsigned max_time = 1800;
+    static struct sandbox sb; /* outlives the run: the watchdog and workers borrow it */
+    memset(&sb, 0, sizeof sb);
+    sandbox_limits_default(&sb.lim);
+    sb.uid_base = sandbox_default_uid_base();
+    char lerr[256];
+    const char *env_limits = getenv("WIRECHECK_LIMITS");
+    if (env_limits && sandbox_limits_parse_list(&sb.lim, env_limits, lerr, sizeof lerr) < 0)
+        return usage_error("$WIRECHECK_LIMITS: %s", lerr);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -214,6 +255,29 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
                 ro.transcript = TRANSCRIPT_NEVER;
             else
                 return usage_error("--transcript takes fail, always or never, not '%s'", v);
+        } else if (strcmp(a, "--sandbox") == 0) {
+            if (strcmp(v, "auto") == 0)
+                sandbox_mode = SANDBOX_AUTO;
+            else if (strcmp(v, "require") == 0)
+                sandbox_mode = SANDBOX_REQUIRE;
+            else if (strcmp(v, "off") == 0)
+                sandbox_mode = SANDBOX_OFF;
+            else
+                return usage_error("--sandbox takes auto, require or off, not '%s'", v);
+        } else if (strcmp(a, "--limit") == 0) {
+            if (sandbox_limit_parse(&sb.lim, v, lerr, sizeof lerr) < 0)
+                return usage_error("--limit %s", lerr);
+        } else if (strcmp(a, "--sandbox-rw") == 0) {
+            if (v[0] != '/' || access(v, W_OK) != 0)
+                return usage_error("--sandbox-rw takes an absolute path of a writable "
+                                   "directory, not '%s'", v);
+            rw_dir = v;
+        } else if (strcmp(a, "--sandbox-uid") == 0) {
+            if (parse_uint(v, 0xfffff000u, &sb.uid_base) < 0 || sb.uid_base < 1000)
+                return usage_error("--sandbox-uid takes 1000..%u, not '%s'", 0xfffff000u, v);
+        } else if (strcmp(a, "--max-time") == 0) {
+            if (parse_uint(v, 7 * 86400, &max_time) < 0)
+                return usage_error("--max-time takes 0..604800 seconds, not '%s'", v);
         } else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
             if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))
                 return usage_error("--color takes auto, always or never, not '%s'", v);
@@ -228,6 +292,23 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
     if (o.listen && net_parse_addr(o.listen, &la) < 0)
         return usage_error("--listen takes HOST:PORT with a numeric IPv4 or [IPv6] host, not "
                            "'%s'", o.listen);
+
+    char why[700];
+    if (o.exec) {
+        if (sandbox_setup(&sb, sandbox_mode, rw_dir, why, sizeof why) < 0) {
+            fprintf(stderr, "wirecheck: %s (--sandbox require)\n", why);
+            return RUN_EXIT_TARGET;
+        }
+        if (why[0])
+            fprintf(stderr, "wirecheck: %s; running the program unconfined (process groups "
+                    "only; --sandbox require refuses instead)\n", why);
+        o.sandbox = &sb;
+    }
+    static unsigned watchdog_secs;
+    watchdog_secs = max_time;
+    pthread_t wd;
+    if (max_time && pthread_create(&wd, NULL, watchdog, &watchdog_secs) == 0)
+        pthread_detach(wd);
 
     struct suite *s;
     char err[1024];

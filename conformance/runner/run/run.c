@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "net.h"
 #include "status.h"
 #include "target/command.h"
 #include "target/target.h"
@@ -170,7 +171,7 @@ static void attempt_client(struct worker *w, struct case_result *r)
     char err[1024];
     struct client_run cr;
     int rc = target_client_start(run->s, run->o->exec, w->sh->placeholders, run->o->listen,
-                                 c->listen, &cr, err, sizeof err);
+                                 c->listen, run->o->sandbox, &cr, err, sizeof err);
     if (rc < 0) {
         verdict_set(&r->play.v, OUT_FAIL, 0, "%s", err);
         if (rc == WC_ERR_INVALID) {
@@ -314,11 +315,34 @@ static void settle(struct worker *w, struct case_result *r, int last)
     pthread_mutex_unlock(&w->sh->mu);
 }
 
+/* A confined worker gets a network namespace of its own, with only loopback: its targets (which
+ * it forks) and its sockets meet there, and hard-coded ports never collide with another
+ * worker's or another run's. On failure no case can run. */
+static int enter_namespace(struct worker *w)
+{
+    const struct sandbox *sb = w->run->o->sandbox;
+    if (!sb || !sb->on || !w->run->o->exec)
+        return 0;
+    int rc = net_private_namespace();
+    if (rc == 0)
+        return 0;
+    pthread_mutex_lock(&w->sh->mu);
+    if (!w->run->fatal) {
+        w->run->fatal = RUN_EXIT_TARGET;
+        snprintf(w->run->fatal_msg, sizeof w->run->fatal_msg, "the sandbox cannot give a "
+                 "worker its own network namespace: %s", strerror(-rc));
+    }
+    w->sh->stop = 1;
+    pthread_mutex_unlock(&w->sh->mu);
+    return rc;
+}
+
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
     struct run *run = w->run;
     struct case_result *pending = NULL;
+    enter_namespace(w);
     for (;;) {
         pthread_mutex_lock(&w->sh->mu);
         size_t i = w->sh->next;
@@ -428,7 +452,8 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
     for (; started < workers; started++) {
         w[started].run = run;
         w[started].sh = &sh;
-        if (target_init(&w[started].t, s, o->exec, sh.placeholders, o->connect, o->scale, err,
+        if (target_init(&w[started].t, s, o->exec, sh.placeholders, o->connect, o->sandbox,
+                        o->scale, err,
                         errlen) < 0) {
             rc = RUN_EXIT_USAGE;
             break;

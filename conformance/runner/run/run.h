@@ -8,6 +8,7 @@
 #include "load/idlist.h"
 #include "load/spec.h"
 #include "load/suite.h"
+#include "target/sandbox.h"
 
 /* Exit codes of `wirecheck run` (documented in --help and conformance/README.md). */
 enum run_exit {
@@ -15,6 +16,7 @@ enum run_exit {
     RUN_EXIT_FAIL = 1,    /* some case failed, or a baselined case passed */
     RUN_EXIT_USAGE = 2,   /* usage error or malformed case file */
     RUN_EXIT_TARGET = 3,  /* the target could not be started or reached */
+    RUN_EXIT_MAX_TIME = 4, /* --max-time ended the run */
 };
 
 struct run_opts {
@@ -31,6 +33,7 @@ struct run_opts {
     struct idlist *disabled;   /* conformance/DISABLED, or NULL */
     int run_disabled;          /* --run-disabled */
     int strict;                /* --strict: a SHOULD not met fails the run like a MUST */
+    const struct sandbox *sandbox; /* how --exec programs run (NULL: unconfined) */
 };
 
 /* The verdict on one case after retries and baseline. */

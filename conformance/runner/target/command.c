@@ -1,7 +1,9 @@
 /* command.c -- splits an --exec command into words, shell-style, filling in placeholders. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bytes.h"
 #include "target/command.h"
@@ -119,4 +121,28 @@ int command_split(const char *cmd, const struct command_subst *subst, char ***ar
     }
     *argv = av;
     return (int)n;
+}
+
+int command_resolve(const char *name, char *out, size_t len)
+{
+    if (!*name)
+        return -ENOENT;
+    if (strchr(name, '/')) {
+        snprintf(out, len, "%s", name);
+        return access(name, X_OK) == 0 ? 0 : -errno;
+    }
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    int found = -ENOENT;
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        snprintf(out, len, "%.*s/%s", (int)(n ? n : 1), n ? path : ".", name);
+        if (access(out, X_OK) == 0)
+            return 0;
+        if (errno == EACCES)
+            found = -EACCES;
+        path += n + (path[n] == ':');
+    }
+    return found;
 }

@@ -26,6 +26,10 @@ struct command_subst {
 int command_split(const char *cmd, const struct command_subst *subst, char ***argv,
                   int *placeholders, char *err, size_t errlen);
 
+/* Where execvp would find |name| (a path, or a name looked up on $PATH), into |out|.
+ * Returns 0, or -errno (-ENOENT, -EACCES) when it cannot be executed. Reads the filesystem. */
+int command_resolve(const char *name, char *out, size_t len);
+
 /* Frees an argv from command_split. NULL is fine. */
 void command_argv_free(char **argv);
 

@@ -2,6 +2,7 @@
  * makes sure none outlives the runner. */
 #include "target/proc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -39,6 +41,7 @@ struct proc {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     struct stream s[2];
+    struct proc_spec spec;
 };
 
 /*
@@ -152,8 +155,15 @@ static void close_pair(int fd[2])
     }
 }
 
+static void limit(int resource, rlim_t soft, rlim_t hard)
+{
+    struct rlimit rl = {soft, hard};
+    setrlimit(resource, &rl);
+}
+
 /* The child between fork and exec: only async-signal-safe calls. */
-static void child(char *const *argv, int out_w, int err_w, int fail_w, pid_t parent)
+static void child(char *const *argv, const struct proc_spec *spec, int out_w, int err_w,
+                  int fail_w, pid_t parent)
 {
     setpgid(0, 0);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -169,6 +179,17 @@ static void child(char *const *argv, int out_w, int err_w, int fail_w, pid_t par
         dup2(devnull, 0);
     dup2(out_w, 1);
     dup2(err_w, 2);
+    const rlim_t mib = (rlim_t)1 << 20;
+    if (spec->cpu_s)
+        limit(RLIMIT_CPU, spec->cpu_s, (rlim_t)spec->cpu_s + 5);
+    if (spec->memory_mib)
+        limit(RLIMIT_AS, spec->memory_mib * mib, spec->memory_mib * mib);
+    if (spec->procs)
+        limit(RLIMIT_NPROC, spec->procs, spec->procs);
+    if (spec->files)
+        limit(RLIMIT_NOFILE, spec->files, spec->files);
+    if (spec->fsize_mib)
+        limit(RLIMIT_FSIZE, spec->fsize_mib * mib, spec->fsize_mib * mib);
     execvp(argv[0], argv);
     int e = errno;
     ssize_t ignored = write(fail_w, &e, sizeof e);
@@ -176,12 +197,15 @@ static void child(char *const *argv, int out_w, int err_w, int fail_w, pid_t par
     _exit(127);
 }
 
-int proc_start(char *const *argv, struct proc **out, char *err, size_t errlen)
+int proc_start(char *const *argv, const struct proc_spec *spec, struct proc **out, char *err,
+               size_t errlen)
 {
     *out = NULL;
     struct proc *p = calloc(1, sizeof *p);
     if (!p)
         return -ENOMEM;
+    if (spec)
+        p->spec = *spec;
     int out_p[2] = {-1, -1}, err_p[2] = {-1, -1}, fail_p[2] = {-1, -1};
     p->wake[0] = p->wake[1] = -1;
     p->code = -1;
@@ -208,7 +232,7 @@ int proc_start(char *const *argv, struct proc **out, char *err, size_t errlen)
     pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0)
-        child(argv, out_p[1], err_p[1], fail_p[1], parent);
+        child(argv, &p->spec, out_p[1], err_p[1], fail_p[1], parent);
     int fork_errno = errno;
     close(out_p[1]);
     close(err_p[1]);
@@ -263,7 +287,11 @@ static void check_end(struct proc *p)
     if (si.si_pid != p->pid)
         return;
     p->ended = 1;
-    if (si.si_code == CLD_EXITED) {
+    if (si.si_code == CLD_EXITED && p->spec.wrapped && si.si_status > 128 &&
+        si.si_status < 128 + 65) {
+        p->code = -1; /* the wrapper's way of saying "killed by signal N" */
+        p->signo = si.si_status - 128;
+    } else if (si.si_code == CLD_EXITED) {
         p->code = si.si_status;
     } else {
         p->code = -1;
@@ -312,11 +340,70 @@ void proc_stop(struct proc *p, int grace_ms)
     reg_del(p->pid);
 }
 
+static int registered(pid_t pid)
+{
+    pthread_mutex_lock(&reg_mu);
+    int found = 0;
+    for (size_t i = 0; i < PROC_REGISTRY && !found; i++)
+        found = registry[i] == (sig_atomic_t)pid;
+    pthread_mutex_unlock(&reg_mu);
+    return found;
+}
+
+/* Orphans that became the runner's children (it is a subreaper: proc_become_subreaper) are
+ * what some program left behind, its process group or session abandoned: kill and reap them.
+ * Children proc_start made are left to their own proc. */
+static void reap_strays(void)
+{
+    for (int round = 0; round < 64; round++) {
+        siginfo_t si;
+        memset(&si, 0, sizeof si);
+        if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 || si.si_pid == 0)
+            break;
+        if (registered(si.si_pid))
+            break; /* a live proc's leader, or one about to be reaped by its own proc */
+        waitpid(si.si_pid, NULL, WNOHANG);
+    }
+    /* Running orphans: /proc lists them as children of one of the runner's threads. */
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], list[4096];
+        snprintf(path, sizeof path, "/proc/self/task/%s/children", e->d_name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        ssize_t n = read(fd, list, sizeof list - 1);
+        close(fd);
+        list[n > 0 ? n : 0] = 0;
+        for (char *s = list, *end; *s; s = end) {
+            long pid = strtol(s, &end, 10);
+            if (end == s)
+                break;
+            if (pid > 0 && !registered((pid_t)pid)) {
+                kill((pid_t)pid, SIGKILL);
+                waitpid((pid_t)pid, NULL, 0);
+            }
+        }
+    }
+    closedir(d);
+}
+
+int proc_become_subreaper(void)
+{
+    return prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? -errno : 0;
+}
+
 void proc_free(struct proc *p)
 {
     if (!p)
         return;
     proc_stop(p, 200);
+    reap_strays();
     if (p->thread_started) {
         /* Give the capture thread a moment to drain what the program wrote last. */
         proc_output_wait(p, PROC_STDOUT, (size_t)-1, clk_now_ms() + 200);
@@ -344,16 +431,42 @@ int proc_status(struct proc *p)
     return p->signo ? p->signo | 0x100 : p->code;
 }
 
+/* Did its stderr say an allocation failed (Rust, C, C++, Python, glibc's words)? */
+static int said_out_of_memory(struct proc *p)
+{
+    static const char *const marks[] = {"memory allocation of", "out of memory",
+                                        "Cannot allocate memory", "bad_alloc", "MemoryError"};
+    pthread_mutex_lock(&p->mu);
+    int found = 0;
+    const struct bytes *parts[] = {&p->s[PROC_STDERR].head, &p->s[PROC_STDERR].buf};
+    for (size_t i = 0; !found && i < 2; i++)
+        for (size_t k = 0; !found && k < sizeof marks / sizeof marks[0]; k++)
+            found = parts[i]->len && memmem(parts[i]->data, parts[i]->len, marks[k],
+                                            strlen(marks[k])) != NULL;
+    pthread_mutex_unlock(&p->mu);
+    return found;
+}
+
 void proc_describe_end(struct proc *p, char *buf, size_t len)
 {
     check_end(p);
     if (!p->ended)
         snprintf(buf, len, "still running");
+    else if (p->signo == SIGXCPU && p->spec.cpu_s)
+        snprintf(buf, len, "killed by SIGXCPU: over the %u s CPU limit", p->spec.cpu_s);
+    else if (p->signo == SIGXFSZ && p->spec.fsize_mib)
+        snprintf(buf, len, "killed by SIGXFSZ: over the %u MiB file-size limit",
+                 p->spec.fsize_mib);
     else if (p->signo)
         snprintf(buf, len, "killed by SIG%s", sigabbrev_np(p->signo) ? sigabbrev_np(p->signo)
                                                                       : "?");
     else
         snprintf(buf, len, "exited with status %d", p->code);
+    if (p->ended && (p->signo || p->code != 0) && p->spec.memory_mib && said_out_of_memory(p)) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, ": out of memory under the %u MiB memory limit",
+                 p->spec.memory_mib);
+    }
 }
 
 pid_t proc_pid(const struct proc *p)

@@ -16,12 +16,26 @@
 
 struct proc; /* opaque */
 
+/* How to start a program: limits set in the child before exec (0: none; they hold for all it
+ * starts), and whether its status comes through a wrapper (bwrap) that reports a death by
+ * signal N as exit status 128 + N. */
+struct proc_spec {
+    unsigned cpu_s;      /* RLIMIT_CPU, with a hard limit 5 s higher */
+    unsigned memory_mib; /* RLIMIT_AS */
+    unsigned procs;      /* RLIMIT_NPROC */
+    unsigned files;      /* RLIMIT_NOFILE */
+    unsigned fsize_mib;  /* RLIMIT_FSIZE */
+    int wrapped;
+};
+
 /*
  * Starts |argv| in a new process group with stdin from /dev/null and stdout/stderr captured,
  * dying with the runner (PR_SET_PDEATHSIG: start it from the thread that will stop it).
+ * |spec| may be NULL (no limits, not wrapped).
  * Returns 0 and |*out|, or -errno (|err| says "cannot run 'x': ..." when exec failed).
  */
-int proc_start(char *const *argv, struct proc **out, char *err, size_t errlen);
+int proc_start(char *const *argv, const struct proc_spec *spec, struct proc **out, char *err,
+               size_t errlen);
 
 /* 1 while running, 0 once it has ended (reaped; see proc_describe_end). */
 int proc_running(struct proc *p);
@@ -39,7 +53,8 @@ void proc_free(struct proc *p);
 /* The raw wait status once ended, -1 while running. */
 int proc_status(struct proc *p);
 
-/* "exited with status 1", "killed by SIGSEGV", "still running" into |buf|. */
+/* "exited with status 1", "killed by SIGSEGV", "still running" into |buf|; a death that a
+ * limit of its spec explains says so ("killed by SIGXCPU: over the 300 s CPU limit"). */
 void proc_describe_end(struct proc *p, char *buf, size_t len);
 
 /* The pid (the group id too). */
@@ -60,6 +75,11 @@ int proc_output(struct proc *p, enum proc_stream s, size_t from, struct bytes *o
 /* Waits until the stream is longer than |have|, reaches EOF, or |deadline_ms| (clk_now_ms).
  * Returns the new length. */
 size_t proc_output_wait(struct proc *p, enum proc_stream s, size_t have, int64_t deadline_ms);
+
+/* Makes the runner a child subreaper: what a program leaves behind when its parent dies (a
+ * setsid grandchild, say) becomes the runner's child, and proc_free kills it. Returns 0 or
+ * -errno. */
+int proc_become_subreaper(void);
 
 /* Kills every group still started, from a signal handler (async-signal-safe). */
 void proc_kill_all_from_signal(void);

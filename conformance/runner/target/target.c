@@ -67,9 +67,11 @@ int target_free_port(int udp, unsigned *port)
 }
 
 int target_init(struct target *t, const struct suite *s, const char *exec, int placeholders,
-                const char *connect, double scale, char *err, size_t errlen)
+                const char *connect, const struct sandbox *sb, double scale, char *err,
+                size_t errlen)
 {
     memset(t, 0, sizeof *t);
+    t->sb = sb;
     t->s = s;
     t->exec = exec;
     t->placeholders = placeholders;
@@ -145,6 +147,42 @@ static void stderr_tail(struct proc *p, char *out, size_t len)
     bytes_cleanup(&b);
 }
 
+/* Starts |argv| as |sb| says (confined, with its limits; NULL: as it is). */
+static int start_confined(const struct sandbox *sb, char **argv, struct proc **out, char *err,
+                          size_t errlen)
+{
+    static _Atomic unsigned instances;
+    struct sandbox none;
+    if (!sb) {
+        memset(&none, 0, sizeof none);
+        sb = &none;
+    }
+    /* Inside the sandbox a program that cannot run is only a wrapper's exit status 127:
+     * find out here, as proc_start would, so that the report says why. */
+    if (sb->on) {
+        char path[4096], cwd[4096];
+        int e = command_resolve(argv[0], path, sizeof path);
+        if (e < 0) {
+            snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(-e));
+            return e;
+        }
+        if (sandbox_reachable(path, 1, err, errlen) < 0 ||
+            (getcwd(cwd, sizeof cwd) && sandbox_reachable(cwd, 0, err, errlen) < 0))
+            return -EACCES;
+    }
+    struct proc_spec spec;
+    sandbox_proc_spec(sb, &spec);
+    char **wrapped;
+    int rc = sandbox_command(sb, instances++, argv, &wrapped);
+    if (rc < 0) {
+        snprintf(err, errlen, "out of memory");
+        return rc;
+    }
+    rc = proc_start(wrapped, &spec, out, err, errlen);
+    command_argv_free(wrapped);
+    return rc;
+}
+
 /* Starts the program once. Sets |*collided| when it died at start while another process held
  * the port picked for it: two runners can pick the same free port in the same moment. */
 static int start_instance(struct target *t, char *err, size_t errlen, int *collided)
@@ -176,7 +214,7 @@ static int start_instance(struct target *t, char *err, size_t errlen, int *colli
     int ph;
     if (command_split(t->exec, &sub, &argv, &ph, err, errlen) < 0)
         return WC_ERR_UNAVAILABLE;
-    int rc = proc_start(argv, &t->proc, err, errlen);
+    int rc = start_confined(t->sb, argv, &t->proc, err, errlen);
     command_argv_free(argv);
     if (rc < 0)
         return WC_ERR_UNAVAILABLE;
@@ -248,8 +286,8 @@ int target_ensure(struct target *t, char *err, size_t errlen)
 }
 
 int target_client_start(const struct suite *s, const char *exec, int placeholders,
-                        const char *listen_at, int listen, struct client_run *cr, char *err,
-                        size_t errlen)
+                        const char *listen_at, int listen, const struct sandbox *sb,
+                        struct client_run *cr, char *err, size_t errlen)
 {
     memset(cr, 0, sizeof *cr);
     cr->listen_fd = -1;
@@ -290,7 +328,7 @@ int target_client_start(const struct suite *s, const char *exec, int placeholder
     int rc = command_split(exec, &sub, &argv, &ph, err, errlen);
     if (rc < 0)
         return rc;
-    rc = proc_start(argv, &cr->proc, err, errlen);
+    rc = start_confined(sb, argv, &cr->proc, err, errlen);
     command_argv_free(argv);
     return rc < 0 ? WC_ERR_INVALID : 0;
 }

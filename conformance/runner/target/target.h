@@ -7,6 +7,7 @@
 
 #include "net.h"
 #include "target/proc.h"
+#include "target/sandbox.h"
 #include "load/suite.h"
 
 /* One server under test. With --exec and a placeholder each worker has its own instance on
@@ -22,12 +23,15 @@ struct target {
     unsigned ready;         /* instances that became ready: 0 means it never could start */
     double scale;
     int reached;            /* --connect: it answered once */
+    const struct sandbox *sb; /* how --exec instances run (borrowed) */
 };
 
-/* Prepares |t| (starts nothing). |connect| is --connect or NULL. Returns 0, or WC_ERR_INVALID
+/* Prepares |t| (starts nothing). |connect| is --connect or NULL; |sb| says how instances
+ * run (confined or not). Returns 0, or WC_ERR_INVALID
  * with |err| for a --connect that is not HOST:PORT. */
 int target_init(struct target *t, const struct suite *s, const char *exec, int placeholders,
-                const char *connect, double scale, char *err, size_t errlen);
+                const char *connect, const struct sandbox *sb, double scale, char *err,
+                size_t errlen);
 
 /* Makes sure an instance is up and ready (TCP: accepts; UDP: answers a probe): starts or
  * restarts it with --exec, checks reachability once with --connect. Returns 0, or
@@ -57,8 +61,8 @@ struct client_run {
  * WC_ERR_INVALID with |err| when the client cannot run (its command, or --listen, is bad).
  */
 int target_client_start(const struct suite *s, const char *exec, int placeholders,
-                        const char *listen_at, int listen, struct client_run *cr, char *err,
-                        size_t errlen);
+                        const char *listen_at, int listen, const struct sandbox *sb,
+                        struct client_run *cr, char *err, size_t errlen);
 
 /* Stops the client if it still runs and closes the runner's socket. */
 void target_client_finish(struct client_run *cr);

@@ -1,0 +1,292 @@
+/* sandbox.c -- the bubblewrap + setpriv command line around a program under test, the limits,
+ * and the one-time check that this machine can confine programs at all. */
+#include "target/sandbox.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "net.h"
+#include "status.h"
+#include "target/command.h"
+#include "target/proc.h"
+
+/* Uids handed out by one run (instances take them in turn). */
+#define SANDBOX_UIDS 1024
+
+void sandbox_limits_default(struct sandbox_limits *lim)
+{
+    lim->cpu_s = 300;
+    lim->memory_mib = 4096;
+    lim->procs = 256;
+    lim->files = 1024;
+    lim->fsize_mib = 64;
+    lim->tmp_mib = 64;
+}
+
+static const struct {
+    const char *name;
+    size_t offset;
+    unsigned max;
+} limit_names[] = {
+    {"cpu", offsetof(struct sandbox_limits, cpu_s), 86400},
+    {"memory", offsetof(struct sandbox_limits, memory_mib), 1u << 22},
+    {"procs", offsetof(struct sandbox_limits, procs), 1u << 20},
+    {"files", offsetof(struct sandbox_limits, files), 1u << 20},
+    {"fsize", offsetof(struct sandbox_limits, fsize_mib), 1u << 22},
+    {"tmp", offsetof(struct sandbox_limits, tmp_mib), 1u << 20},
+};
+
+int sandbox_limit_parse(struct sandbox_limits *lim, const char *text, char *err, size_t errlen)
+{
+    const char *eq = strchr(text, '=');
+    size_t nl = eq ? (size_t)(eq - text) : 0;
+    for (size_t i = 0; eq && i < sizeof limit_names / sizeof limit_names[0]; i++) {
+        if (strlen(limit_names[i].name) != nl || strncmp(text, limit_names[i].name, nl) != 0)
+            continue;
+        char *end;
+        errno = 0;
+        unsigned long v = strtoul(eq + 1, &end, 10);
+        if (eq[1] < '0' || eq[1] > '9' || *end || errno || v > limit_names[i].max) {
+            snprintf(err, errlen, "limit '%s': want a count 0..%u (0: no limit)", text,
+                     limit_names[i].max);
+            return WC_ERR_INVALID;
+        }
+        *(unsigned *)((char *)lim + limit_names[i].offset) = (unsigned)v;
+        return 0;
+    }
+    snprintf(err, errlen, "limit '%s': want NAME=VALUE with NAME one of cpu (seconds), memory "
+             "(MiB), procs, files, fsize (MiB), tmp (MiB)", text);
+    return WC_ERR_INVALID;
+}
+
+int sandbox_limits_parse_list(struct sandbox_limits *lim, const char *text, char *err,
+                              size_t errlen)
+{
+    char item[128];
+    const char *p = text;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        if (n >= sizeof item) {
+            snprintf(err, errlen, "limit '%.*s...': too long", 40, p);
+            return WC_ERR_INVALID;
+        }
+        memcpy(item, p, n);
+        item[n] = 0;
+        if (n) {
+            int rc = sandbox_limit_parse(lim, item, err, errlen);
+            if (rc < 0)
+                return rc;
+        }
+        p += n + (p[n] == ',');
+    }
+    return 0;
+}
+
+unsigned sandbox_default_uid_base(void)
+{
+    /* 0x40000000 and up: far above real accounts and the usual subuid ranges. */
+    return 0x40000000u + ((unsigned)getpid() % 65536u) * SANDBOX_UIDS;
+}
+
+void sandbox_proc_spec(const struct sandbox *sb, struct proc_spec *spec)
+{
+    memset(spec, 0, sizeof *spec);
+    spec->cpu_s = sb->lim.cpu_s;
+    spec->memory_mib = sb->lim.memory_mib;
+    spec->procs = sb->on ? sb->lim.procs : 0;
+    spec->files = sb->lim.files;
+    spec->fsize_mib = sb->lim.fsize_mib;
+    spec->wrapped = sb->on;
+}
+
+int sandbox_reachable(const char *path, int exec, char *err, size_t errlen)
+{
+    char abs[PATH_MAX];
+    if (!realpath(path, abs))
+        return 0; /* not there: the program's own start reports it */
+    struct stat st;
+    for (char *slash = abs; (slash = strchr(slash + 1, '/')) != NULL;) {
+        *slash = 0;
+        int ok = stat(abs, &st) == 0 && (st.st_mode & S_IXOTH);
+        if (!ok) {
+            snprintf(err, errlen, "%s is not searchable by other users, and the sandbox runs the "
+                     "program as a uid of its own (chmod o+x %s, or --sandbox off)", abs, abs);
+            *slash = '/';
+            return WC_ERR_UNAVAILABLE;
+        }
+        *slash = '/';
+    }
+    mode_t want = exec ? (S_IROTH | S_IXOTH) : S_IXOTH;
+    if (stat(abs, &st) == 0 && (st.st_mode & want) != want) {
+        snprintf(err, errlen, "%s is not %s by other users, and the sandbox runs the program as "
+                 "a uid of its own (chmod o+%s %s, or --sandbox off)", abs,
+                 exec ? "readable and executable" : "searchable", exec ? "rx" : "x", abs);
+        return WC_ERR_UNAVAILABLE;
+    }
+    return 0;
+}
+
+unsigned sandbox_uid(const struct sandbox *sb, unsigned instance)
+{
+    return sb->uid_base + instance % SANDBOX_UIDS;
+}
+
+/* The first executable |name| on $PATH (or /usr/bin) into |out|. Returns 0 or -1. */
+static int find_tool(const char *name, char *out, size_t len)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/bin:/bin";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        if (n) {
+            snprintf(out, len, "%.*s/%s", (int)n, path, name);
+            if (access(out, X_OK) == 0)
+                return 0;
+        }
+        path += n + (path[n] == ':');
+    }
+    out[0] = 0;
+    return -1;
+}
+
+static void *try_namespace(void *arg)
+{
+    *(int *)arg = net_private_namespace();
+    return NULL;
+}
+
+/* Can a thread get a network namespace of its own? (The trial thread's ends with it.) */
+static int namespace_works(void)
+{
+    pthread_t th;
+    int rc = -EAGAIN;
+    if (pthread_create(&th, NULL, try_namespace, &rc) != 0)
+        return -EAGAIN;
+    pthread_join(th, NULL);
+    return rc;
+}
+
+/* Under SANDBOX_REQUIRE, the failure; under auto, a pass with |why| saying what is missing. */
+static int unavailable(enum sandbox_mode mode, char *why, size_t whylen, const char *what,
+                       const char *detail)
+{
+    snprintf(why, whylen, "no sandbox: %s%s", what, detail);
+    return mode == SANDBOX_REQUIRE ? WC_ERR_UNAVAILABLE : 0;
+}
+
+int sandbox_setup(struct sandbox *sb, enum sandbox_mode mode, const char *rw_dir, char *why,
+                  size_t whylen)
+{
+    sb->on = 0;
+    why[0] = 0;
+    snprintf(sb->rw_dir, sizeof sb->rw_dir, "%s", rw_dir ? rw_dir : "");
+    if (mode == SANDBOX_OFF)
+        return 0;
+    if (find_tool("bwrap", sb->bwrap, sizeof sb->bwrap) < 0)
+        return unavailable(mode, why, whylen, "bwrap (Debian's bubblewrap) is not installed",
+                           "");
+    if (find_tool("setpriv", sb->setpriv, sizeof sb->setpriv) < 0)
+        return unavailable(mode, why, whylen, "setpriv (util-linux) is not installed", "");
+    if (geteuid() != 0)
+        return unavailable(mode, why, whylen, "it needs root (a uid of its own for each program, "
+                           "a network namespace for each worker)", "");
+    int rc = namespace_works();
+    if (rc < 0)
+        return unavailable(mode, why, whylen, "no network namespace: ", strerror(-rc));
+    /* A trial run catches containers that forbid what bwrap needs (mounts, PID namespaces). */
+    sb->on = 1;
+    char true_cmd[] = "true";
+    char *trial[] = {true_cmd, NULL};
+    char **argv = NULL;
+    struct proc *p = NULL;
+    char err[512] = "";
+    rc = sandbox_command(sb, 0, trial, &argv);
+    if (rc == 0)
+        rc = proc_start(argv, NULL, &p, err, sizeof err);
+    command_argv_free(argv);
+    if (rc == 0 && proc_wait(p, 10000) < 0)
+        rc = -ETIMEDOUT;
+    if (rc == 0 && proc_status(p) != 0) {
+        struct bytes out;
+        bytes_init(&out, 4096);
+        proc_output(p, PROC_STDERR, 0, &out);
+        snprintf(err, sizeof err, "%s", out.len ? bytes_str(&out) : "it failed");
+        bytes_cleanup(&out);
+        err[strcspn(err, "\n")] = 0;
+        rc = -EPERM;
+    }
+    proc_free(p);
+    if (rc < 0) {
+        sb->on = 0;
+        return unavailable(mode, why, whylen, "a trial bwrap did not run: ",
+                           err[0] ? err : strerror(-rc));
+    }
+    return 0;
+}
+
+int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *argv,
+                    char ***out)
+{
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    char uid[16], tmp_size[32], cwd[PATH_MAX];
+    snprintf(uid, sizeof uid, "%u", sandbox_uid(sb, instance));
+    snprintf(tmp_size, sizeof tmp_size, "%llu",
+             (unsigned long long)sb->lim.tmp_mib * 1024 * 1024);
+    if (!getcwd(cwd, sizeof cwd))
+        snprintf(cwd, sizeof cwd, "/");
+    const char *pre[48];
+    size_t k = 0;
+    if (sb->on) {
+        /* Namespaces: PID (everything it starts ends with it), IPC, UTS; the network is the
+         * worker's own already. A new session: no terminal to signal through. */
+        const char *ns[] = {sb->bwrap, "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+                            "--die-with-parent", "--new-session",
+                            /* The filesystem read-only, a fresh /dev and /proc, a private
+                             * /tmp of bounded size that its uid can write. */
+                            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+                            "--perms", "1777"};
+        for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
+            pre[k++] = ns[i];
+        if (sb->lim.tmp_mib) {
+            pre[k++] = "--size";
+            pre[k++] = tmp_size;
+        }
+        pre[k++] = "--tmpfs";
+        pre[k++] = "/tmp";
+        if (sb->rw_dir[0]) {
+            pre[k++] = "--bind";
+            pre[k++] = sb->rw_dir;
+            pre[k++] = sb->rw_dir;
+        }
+        pre[k++] = "--chdir";
+        pre[k++] = cwd;
+        pre[k++] = "--";
+        /* Its own unprivileged uid: it cannot signal, trace or write anything of the
+         * runner's, and the process limit counts its processes alone. */
+        const char *priv[] = {sb->setpriv, "--reuid", uid, "--regid", uid, "--clear-groups",
+                              "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--"};
+        for (size_t i = 0; i < sizeof priv / sizeof priv[0]; i++)
+            pre[k++] = priv[i];
+    }
+    char **av = calloc(k + n + 1, sizeof *av);
+    if (!av)
+        return WC_ERR_NOMEM;
+    for (size_t i = 0; i < k + n; i++) {
+        av[i] = strdup(i < k ? pre[i] : argv[i - k]);
+        if (!av[i]) {
+            command_argv_free(av);
+            return WC_ERR_NOMEM;
+        }
+    }
+    *out = av;
+    return 0;
+}
