@@ -31,16 +31,19 @@ void sandbox_limits_default(struct sandbox_limits *lim)
 
 static const struct {
     const char *name;
-    size_t offset;
     unsigned max;
 } limit_names[] = {
-    {"cpu", offsetof(struct sandbox_limits, cpu_s), 86400},
-    {"memory", offsetof(struct sandbox_limits, memory_mib), 1u << 22},
-    {"procs", offsetof(struct sandbox_limits, procs), 1u << 20},
-    {"files", offsetof(struct sandbox_limits, files), 1u << 20},
-    {"fsize", offsetof(struct sandbox_limits, fsize_mib), 1u << 22},
-    {"tmp", offsetof(struct sandbox_limits, tmp_mib), 1u << 20},
+    {"cpu", 86400}, {"memory", 1u << 22}, {"procs", 1u << 20},
+    {"files", 1u << 20}, {"fsize", 1u << 22}, {"tmp", 1u << 20},
 };
+
+/* The field of |lim| that limit_names[i] names. */
+static unsigned *limit_field(struct sandbox_limits *lim, size_t i)
+{
+    unsigned *fields[] = {&lim->cpu_s, &lim->memory_mib, &lim->procs,
+                          &lim->files, &lim->fsize_mib, &lim->tmp_mib};
+    return fields[i];
+}
 
 int sandbox_limit_parse(struct sandbox_limits *lim, const char *text, char *err, size_t errlen)
 {
@@ -57,7 +60,7 @@ int sandbox_limit_parse(struct sandbox_limits *lim, const char *text, char *err,
                      limit_names[i].max);
             return WC_ERR_INVALID;
         }
-        *(unsigned *)((char *)lim + limit_names[i].offset) = (unsigned)v;
+        *limit_field(lim, i) = (unsigned)v;
         return 0;
     }
     snprintf(err, errlen, "limit '%s': want NAME=VALUE with NAME one of cpu (seconds), memory "
