@@ -4,7 +4,7 @@
 #     poll( clock_gettime( nanosleep( elsewhere in src, conformance, fuzz or bench;
 #  2. no file includes another module's private header (_int.h, or engine/session.h from
 #     outside engine/);
-#  3. the runner's folders used in layer order (load target engine run report cli);
+#  3. the runner's folders used in layer order (load program engine run report cli);
 #  4. no include or call loop between the sources of src/ and conformance/runner/.
 #   usage: scripts/check-layers.sh
 set -euo pipefail
@@ -39,12 +39,12 @@ fi
 
 # The runner's folders are layers, in this order: a file includes only its own layer's headers
 # and those of the layers before it.
-order=(load target engine run report cli)
+order=(load program engine run report cli)
 up=$(for f in conformance/runner/*/*.[ch]; do
   layer=$(basename "$(dirname "$f")")
   mine=-1
   for i in "${!order[@]}"; do [ "${order[$i]}" = "$layer" ] && mine=$i; done
-  grep -nE '^#include "(load|target|engine|run|report|cli)/' "$f" | while IFS=: read -r line text; do
+  grep -nE '^#include "(load|program|engine|run|report|cli)/' "$f" | while IFS=: read -r line text; do
     dep=$(sed -E 's/#include "([a-z]+)\/.*/\1/' <<<"$text")
     for i in "${!order[@]}"; do
       if [ "${order[$i]}" = "$dep" ] && [ "$i" -gt "$mine" ]; then

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "status.h"
-#include "target/command.h"
+#include "program/command.h"
 
 struct split_row {
     const char *label;

@@ -17,104 +17,10 @@
 #include "engine/engine.h"
 #include "load/casefile.h"
 #include "net.h"
-#include "wait.h"
+#include "echo_thread.h"
 
-/* Connections one echo server serves at once (wait_fds takes 15 besides its stop fd). */
-#define ECHO_MAX_CONNS 12
-/* The longest an echo server runs, should a test forget to stop it. */
-#define ECHO_LIFETIME_MS 60000
 /* The three header lines every case below starts with: steps begin on line 4. */
 #define HEADER "id: t.001\ntitle: t\nrequirement: T-1\n"
-
-/* ---- an in-process echo server ---- */
-
-struct echo {
-    int udp;
-    int fd;          /* TCP listener or UDP socket */
-    int stop[2];     /* a byte written to stop[1] ends the thread */
-    struct net_addr addr;
-    pthread_t th;
-};
-
-/* Echoes one readable connection; returns 0 when it is done (EOF or an error). */
-static int echo_conn(int fd)
-{
-    unsigned char buf[4096];
-    ssize_t n = net_read_ready(fd, buf, sizeof buf);
-    if (n == -EAGAIN)
-        return 1;
-    if (n <= 0)
-        return 0;
-    return net_write_all(fd, buf, (size_t)n) == 0;
-}
-
-static void *tcp_echo_main(void *arg)
-{
-    struct echo *e = arg;
-    int conns[ECHO_MAX_CONNS];
-    size_t n = 0;
-    int64_t deadline = clk_now_ms() + ECHO_LIFETIME_MS;
-    for (;;) {
-        struct pollfd p[ECHO_MAX_CONNS + 1];
-        p[0] = (struct pollfd){.fd = n < ECHO_MAX_CONNS ? e->fd : -1, .events = POLLIN};
-        for (size_t i = 0; i < n; i++)
-            p[i + 1] = (struct pollfd){.fd = conns[i], .events = POLLIN};
-        if (wait_fds(p, n + 1, e->stop[0], deadline) <= 0)
-            break;
-        for (size_t i = n; i-- > 0;) {
-            if (p[i + 1].revents && !echo_conn(conns[i])) {
-                close(conns[i]);
-                conns[i] = conns[--n];
-            }
-        }
-        if (p[0].revents & POLLIN) {
-            int fd = net_tcp_accept_nb(e->fd);
-            if (fd >= 0)
-                conns[n++] = fd;
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        close(conns[i]);
-    return NULL;
-}
-
-static void *udp_echo_main(void *arg)
-{
-    struct echo *e = arg;
-    static unsigned char buf[65536];
-    int64_t deadline = clk_now_ms() + ECHO_LIFETIME_MS;
-    for (;;) {
-        struct pollfd p = {.fd = e->fd, .events = POLLIN};
-        if (wait_fds(&p, 1, e->stop[0], deadline) <= 0)
-            break;
-        struct net_addr from;
-        ssize_t n = net_udp_recv_from(e->fd, buf, sizeof buf, &from, 0);
-        if (n >= 0)
-            net_udp_send_to(e->fd, buf, (size_t)n, &from);
-    }
-    return NULL;
-}
-
-static void echo_start(struct echo *e, int udp)
-{
-    memset(e, 0, sizeof *e);
-    e->udp = udp;
-    net_loopback_addr(&e->addr, AF_INET, 0);
-    e->fd = net_bind_nb(&e->addr, udp ? SOCK_DGRAM : SOCK_STREAM, 16, 1);
-    assert_true(e->fd >= 0);
-    assert_true(net_addr_port(&e->addr) != 0);
-    assert_int_equal(pipe(e->stop), 0);
-    assert_int_equal(pthread_create(&e->th, NULL, udp ? udp_echo_main : tcp_echo_main, e), 0);
-}
-
-static void echo_stop(struct echo *e)
-{
-    assert_int_equal(write(e->stop[1], "x", 1), 1);
-    pthread_join(e->th, NULL);
-    close(e->stop[0]);
-    close(e->stop[1]);
-    close(e->fd);
-}
 
 /* ---- playing a case ---- */
 
@@ -173,7 +79,7 @@ static void test_engine_correct_exchange_passes(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, HEADER "connect a\nsend a \"Hello, wirecheck!\\n\"\n"
              "expect a \"Hello, wirecheck!\\n\"\nsend a <00 ff 0a>\nexpect a <00 ff 0a>\n"
@@ -187,7 +93,7 @@ static void test_engine_different_bytes_fail_at_their_line(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, HEADER "connect a\nsend a \"abcdef\\n\"\nexpect a \"abcXef\\n\"\nclose a\n", &res);
     assert_int_equal(res.v.outcome, OUT_FAIL);
@@ -203,7 +109,7 @@ static void test_engine_expect_of_more_bytes_than_sent_times_out(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, HEADER "connect a\nsend a \"abc\"\nexpect a \"abcdef\" timeout=200\nclose a\n",
          &res);
@@ -221,7 +127,7 @@ static void test_engine_expect_close_after_shutdown_passes(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, HEADER "connect a\nsend a \"last words\\n\"\nshutdown a\n"
              "expect a \"last words\\n\"\nexpect-close a fin\n", &res);
@@ -236,7 +142,7 @@ static void test_engine_reconnected_name_starts_afresh(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, HEADER "repeat 2\nconnect c\nsend c \"x\"\nshutdown c\nexpect c \"x\"\n"
              "expect-close c fin\nend\n", &res);
@@ -259,7 +165,7 @@ static void test_engine_parallel_sessions_pass(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, HEADER "parallel 4\n  connect c\n  send c \"session \" index \"\\n\"\n"
              "  expect c \"session \" index \"\\n\"\n  close c\nend\n", &res);
@@ -282,7 +188,7 @@ static void test_engine_repeat_with_index_passes(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, HEADER "repeat 3\n  connect c\n  send c \"client \" index \"\\n\"\n"
              "  expect c \"client \" index \"\\n\"\n  close c\nend\n", &res);
@@ -313,7 +219,7 @@ static void test_engine_case_timeout_shorter_than_a_sleep_times_out(void **state
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, "id: t.001\ntitle: t\nrequirement: T-1\ntimeout: 200\n"
              "connect a\nsleep 5000\nsend a \"late\"\n", &res);
@@ -334,7 +240,7 @@ static void test_engine_transcript_records_sent_and_received_bytes(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct engine_result res;
     play(&e, HEADER "connect a\nsend a \"one\\n\"\nexpect a \"one\\n\"\n"
              "send a \"two\\n\" chunk=2\nexpect a \"two\\n\"\nclose a\n", &res);
@@ -365,7 +271,7 @@ static void test_engine_udp_exchange_passes(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 1);
+    echo_start(&e, 1, 0);
     struct engine_result res;
     play(&e, HEADER "udp c\nsend c \"Hello, UDP!\"\nexpect-datagram c \"Hello, UDP!\"\n"
              "send c <00 01 02>\nexpect c <00 01 02>\n", &res);
@@ -378,7 +284,7 @@ static void test_engine_udp_different_datagram_fails(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 1);
+    echo_start(&e, 1, 0);
     struct engine_result res;
     play(&e, HEADER "udp c\nsend c \"Hello\"\nexpect-datagram c \"Hello, UDP!\"\n", &res);
     assert_int_equal(res.v.outcome, OUT_FAIL);

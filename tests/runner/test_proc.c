@@ -13,7 +13,7 @@
 
 #include "clock.h"
 #include "status.h"
-#include "target/proc.h"
+#include "program/proc.h"
 
 static void test_proc_captures_output_and_exit_status(void **state)
 {

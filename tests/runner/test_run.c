@@ -20,91 +20,7 @@
 #include "load/suite.h"
 #include "net.h"
 #include "run/run.h"
-#include "wait.h"
-
-/* Connections one echo server serves at once (wait_fds takes 15 besides its stop fd). */
-#define ECHO_MAX_CONNS 12
-/* The longest an echo server runs, should a test forget to stop it. */
-#define ECHO_LIFETIME_MS 60000
-
-/* ---- an in-process TCP echo server ---- */
-
-struct echo {
-    int fd;          /* the listener */
-    int drop_last;   /* answer each read without its last byte, then hang up */
-    int stop[2];     /* a byte written to stop[1] ends the thread */
-    struct net_addr addr;
-    char connect[NET_ADDR_TEXT]; /* "127.0.0.1:PORT", for run_opts.connect */
-    pthread_t th;
-};
-
-/* Echoes one readable connection; returns 0 when it is done (EOF, an error, or drop_last). */
-static int echo_conn(const struct echo *e, int fd)
-{
-    unsigned char buf[4096];
-    ssize_t n = net_read_ready(fd, buf, sizeof buf);
-    if (n == -EAGAIN)
-        return 1;
-    if (n <= 0)
-        return 0;
-    if (e->drop_last) {
-        net_write_all(fd, buf, (size_t)n - 1);
-        return 0;
-    }
-    return net_write_all(fd, buf, (size_t)n) == 0;
-}
-
-static void *echo_main(void *arg)
-{
-    struct echo *e = arg;
-    int conns[ECHO_MAX_CONNS];
-    size_t n = 0;
-    int64_t deadline = clk_now_ms() + ECHO_LIFETIME_MS;
-    for (;;) {
-        struct pollfd p[ECHO_MAX_CONNS + 1];
-        p[0] = (struct pollfd){.fd = n < ECHO_MAX_CONNS ? e->fd : -1, .events = POLLIN};
-        for (size_t i = 0; i < n; i++)
-            p[i + 1] = (struct pollfd){.fd = conns[i], .events = POLLIN};
-        if (wait_fds(p, n + 1, e->stop[0], deadline) <= 0)
-            break;
-        for (size_t i = n; i-- > 0;) {
-            if (p[i + 1].revents && !echo_conn(e, conns[i])) {
-                close(conns[i]);
-                conns[i] = conns[--n];
-            }
-        }
-        if (p[0].revents & POLLIN) {
-            int fd = net_tcp_accept_nb(e->fd);
-            if (fd >= 0)
-                conns[n++] = fd;
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        close(conns[i]);
-    return NULL;
-}
-
-static void echo_start(struct echo *e, int drop_last)
-{
-    memset(e, 0, sizeof *e);
-    e->drop_last = drop_last;
-    net_loopback_addr(&e->addr, AF_INET, 0);
-    e->fd = net_bind_nb(&e->addr, SOCK_STREAM, 16, 1);
-    assert_true(e->fd >= 0);
-    assert_true(net_addr_format((const struct sockaddr *)&e->addr.ss, e->addr.len,
-                                e->connect) > 0);
-    assert_int_equal(pipe(e->stop), 0);
-    assert_int_equal(pthread_create(&e->th, NULL, echo_main, e), 0);
-}
-
-static void echo_stop(struct echo *e)
-{
-    assert_int_equal(write(e->stop[1], "x", 1), 1);
-    pthread_join(e->th, NULL);
-    close(e->stop[0]);
-    close(e->stop[1]);
-    close(e->fd);
-}
+#include "echo_thread.h"
 
 /* ---- a suite in a temporary directory ---- */
 
@@ -241,7 +157,7 @@ static void test_run_delivers_cases_in_suite_order(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct suite *s;
     char err[1024];
     if (suite_load(WIRECHECK_SOURCE_DIR "/conformance/cases", "tcp-echo", &s, err,
@@ -275,7 +191,7 @@ static void test_run_passes_a_correct_echo(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct tmpsuite t;
     tmpsuite_make(&t, "server");
     struct run_opts o;
@@ -300,7 +216,7 @@ static void test_run_fails_an_echo_that_drops_the_last_byte(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 1);
+    echo_start(&e, 0, 1);
     struct tmpsuite t;
     tmpsuite_make(&t, "server");
     struct run_opts o;
@@ -395,7 +311,7 @@ static void test_run_keyword_selects_whole_keywords(void **state)
 {
     (void)state;
     struct echo e;
-    echo_start(&e, 0);
+    echo_start(&e, 0, 0);
     struct tmpsuite t;
     tmpsuite_make(&t, "server");
     struct run_opts o;

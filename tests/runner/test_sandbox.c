@@ -14,9 +14,9 @@
 
 #include "clock.h"
 #include "status.h"
-#include "target/command.h"
-#include "target/proc.h"
-#include "target/sandbox.h"
+#include "program/command.h"
+#include "program/proc.h"
+#include "program/sandbox.h"
 
 static void test_sandbox_limits_parse(void **state)
 {

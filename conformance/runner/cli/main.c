@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "target/proc.h"
+#include "program/proc.h"
 
 #ifndef WIRECHECK_CONFORMANCE_DIR
 #define WIRECHECK_CONFORMANCE_DIR "conformance"

@@ -11,8 +11,8 @@
 #include "cli/cli.h"
 #include "report/report.h"
 #include "run/run.h"
-#include "target/proc.h"
-#include "target/sandbox.h"
+#include "program/proc.h"
+#include "program/sandbox.h"
 
 static const char run_usage[] =
     "usage: wirecheck run SUITE (--exec 'CMD ARGS' | --connect HOST:PORT) [options]\n"

@@ -9,7 +9,7 @@
 #include "net.h"
 #include "engine/transcript.h"
 #include "engine/verdict.h"
-#include "target/proc.h"
+#include "program/proc.h"
 
 /* What the engine needs to know about the target. All pointers are borrowed. */
 struct engine_env {

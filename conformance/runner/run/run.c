@@ -11,8 +11,8 @@
 #include "clock.h"
 #include "net.h"
 #include "status.h"
-#include "target/command.h"
-#include "target/target.h"
+#include "program/command.h"
+#include "program/target.h"
 
 /* A step's default timeout and a case's, before --timeout-scale. */
 #define RUN_STEP_TIMEOUT_MS 1500

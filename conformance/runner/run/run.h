@@ -8,7 +8,7 @@
 #include "load/idlist.h"
 #include "load/spec.h"
 #include "load/suite.h"
-#include "target/sandbox.h"
+#include "program/sandbox.h"
 
 /* Exit codes of `wirecheck run` (documented in --help and conformance/README.md). */
 enum run_exit {

@@ -1,6 +1,6 @@
 /* proc.c -- starts programs under test in their own process group, captures their output and
  * makes sure none outlives the runner. */
-#include "target/proc.h"
+#include "program/proc.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* target.c -- starts, probes and restarts servers under test; sets up client-suite cases. */
-#include "target/target.h"
+#include "program/target.h"
 
-#include "target/command.h"
+#include "program/command.h"
 
 #include <errno.h>
 #include <poll.h>

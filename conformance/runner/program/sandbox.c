@@ -1,6 +1,6 @@
 /* sandbox.c -- the bubblewrap + setpriv command line around a program under test, the limits,
  * and the one-time check that this machine can confine programs at all. */
-#include "target/sandbox.h"
+#include "program/sandbox.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -13,8 +13,8 @@
 
 #include "net.h"
 #include "status.h"
-#include "target/command.h"
-#include "target/proc.h"
+#include "program/command.h"
+#include "program/proc.h"
 
 /* Uids handed out by one run (instances take them in turn). */
 #define SANDBOX_UIDS 1024

@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "bytes.h"
-#include "target/command.h"
+#include "program/command.h"
 #include "status.h"
 
 void command_argv_free(char **argv)

@@ -6,8 +6,8 @@
 #include <stddef.h>
 
 #include "net.h"
-#include "target/proc.h"
-#include "target/sandbox.h"
+#include "program/proc.h"
+#include "program/sandbox.h"
 #include "load/suite.h"
 
 /* One server under test. With --exec and a placeholder each worker has its own instance on
