@@ -6,6 +6,8 @@
  *   stop       stops (SIGSTOP) and then kills (SIGKILL) its parent and every pid it can name
  *   forkbomb   forks until it cannot, every child sleeping
  *   memory     on the first connection, allocates and touches memory until malloc fails
+ *   spin       on the first connection, computes without end
+ *   bigfile    on the first connection, writes /tmp/big without end
  *   flood      writes to stdout without end while it serves
  *   fill-tmp   fills /tmp until the disk is full, then serves
  *   never-binds  sleeps without ever listening
@@ -58,6 +60,16 @@ static void serve(int lfd, const char *mode)
                 }
                 memset(p, 1, 1 << 20);
             }
+        }
+        if (strcmp(mode, "spin") == 0) {
+            for (volatile unsigned long i = 0;; i++)
+                continue;
+        }
+        if (strcmp(mode, "bigfile") == 0) {
+            FILE *f = fopen("/tmp/big", "w");
+            static char block[65536];
+            while (f && fwrite(block, 1, sizeof block, f) == sizeof block)
+                fflush(f);
         }
         echo(fd);
     }

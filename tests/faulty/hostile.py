@@ -130,6 +130,19 @@ def main():
             check("memory: the report names the memory limit",
                   "64 MiB memory limit" in (case.get("reason") or ""), case.get("reason"))
 
+        # The CPU and file-size limits end a program with a signal the report names.
+        for mode, limit, words in (("spin", "cpu=1", "over the 1 s CPU limit"),
+                                   ("bigfile", "fsize=1", "over the 1 MiB file-size limit")):
+            # CPU seconds, not wall time: on a loaded machine the second takes longer to use up,
+            # so the case's own timeouts are stretched well past it.
+            rc, secs, rep, err, base, _ = r.run(f"{h} {mode} --listen {{addr}}",
+                                                ["--limit", limit, "--timeout-scale",
+                                                 str(args.scale * 5)], cases="tcp-echo.001")
+            case = (rep or {}).get("cases", [{}])[0]
+            check(f"{mode}: a crash naming the limit", rc == 1 and case.get("outcome") == "crash"
+                  and words in (case.get("reason") or ""), f"exit {rc}: {case.get('reason')}")
+            check(f"{mode}: no process left", not sandbox_procs(base), str(sandbox_procs(base)))
+
         # A flood on stdout: the runner's memory stays bounded (output capture caps).
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         rc, secs, rep, err, base, _ = r.run(f"{h} flood --listen {{addr}}")
