@@ -155,7 +155,7 @@ fi
 
 # Report formats.
 sel="tcp-echo.00[1-3]"
-"$W" run tcp-echo --exec "$exec_cmd" --case "$sel" --format tap >"$tmp/tap" 2>&1
+"$W" run tcp-echo --exec "$exec_cmd" --case "$sel" --format tap >"$tmp/tap" 2>"$tmp/tap.err"
 head -2 "$tmp/tap" | tr '\n' ' ' | grep -q "^TAP version 14 1\.\.3 "
 check "tap: TAP 14 header and plan" $?
 grep -q "^ok 1 - tcp-echo.001 " "$tmp/tap"; check "tap: one line per case" $?

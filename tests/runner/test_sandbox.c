@@ -96,6 +96,34 @@ static void test_sandbox_command_wraps_the_program(void **state)
     command_argv_free(av);
 }
 
+/* The private /tmp must not hide what the program needs from the machine's /tmp. */
+static void test_sandbox_binds_back_what_lies_in_tmp(void **state)
+{
+    (void)state;
+    struct sandbox sb;
+    memset(&sb, 0, sizeof sb);
+    sandbox_limits_default(&sb.lim);
+    sb.on = 1;
+    sb.uid_base = 4000000;
+    snprintf(sb.bwrap, sizeof sb.bwrap, "bwrap");
+    snprintf(sb.setpriv, sizeof sb.setpriv, "setpriv");
+    char py[] = "python3", script[] = "/tmp/checkout-1/sub/server.py", opt[] = "--listen";
+    char *argv[] = {py, script, opt, NULL};
+    char **av;
+    assert_int_equal(sandbox_command(&sb, 0, argv, &av), 0);
+    assert_true(argv_has(av, "--ro-bind", "/tmp/checkout-1"));
+    size_t tmpfs = 0, bind = 0;
+    for (size_t i = 0; av[i]; i++) {
+        if (strcmp(av[i], "--tmpfs") == 0)
+            tmpfs = i;
+        if (strcmp(av[i], "--ro-bind") == 0 && strcmp(av[i + 1], "/tmp/checkout-1") == 0)
+            bind = i;
+    }
+    assert_true(tmpfs > 0 && bind > tmpfs); /* bound over the fresh /tmp, not under it */
+    assert_false(argv_has(av, "--ro-bind", "/tmp/checkout-1/sub"));
+    command_argv_free(av);
+}
+
 static void test_sandbox_uids_cycle_in_a_block(void **state)
 {
     (void)state;
@@ -185,6 +213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sandbox_limits_parse),
         cmocka_unit_test(test_sandbox_command_wraps_the_program),
+        cmocka_unit_test(test_sandbox_binds_back_what_lies_in_tmp),
         cmocka_unit_test(test_sandbox_uids_cycle_in_a_block),
         cmocka_unit_test(test_sandbox_reachable_names_what_to_chmod),
         cmocka_unit_test(test_sandbox_confines_where_it_can),

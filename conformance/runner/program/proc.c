@@ -52,6 +52,9 @@ struct proc {
 #define PROC_REGISTRY 512
 static volatile sig_atomic_t registry[PROC_REGISTRY];
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+/* Held from fork until the child is registered, and while strays are looked for: a child
+ * another thread has just forked is never taken for a stray. */
+static pthread_mutex_t spawn_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static void reg_add(pid_t pid)
 {
@@ -230,10 +233,14 @@ int proc_start(char *const *argv, const struct proc_spec *spec, struct proc **ou
         return -e;
     }
     pid_t parent = getpid();
+    pthread_mutex_lock(&spawn_mu);
     pid_t pid = fork();
     if (pid == 0)
         child(argv, &p->spec, out_p[1], err_p[1], fail_p[1], parent);
     int fork_errno = errno;
+    if (pid > 0)
+        reg_add(pid);
+    pthread_mutex_unlock(&spawn_mu);
     close(out_p[1]);
     close(err_p[1]);
     close(fail_p[1]);
@@ -248,7 +255,6 @@ int proc_start(char *const *argv, const struct proc_spec *spec, struct proc **ou
     }
     setpgid(pid, pid);
     p->pid = pid;
-    reg_add(pid);
     int exec_errno = 0;
     ssize_t n;
     do {
@@ -355,6 +361,7 @@ static int registered(pid_t pid)
  * Children proc_start made are left to their own proc. */
 static void reap_strays(void)
 {
+    pthread_mutex_lock(&spawn_mu);
     for (int round = 0; round < 64; round++) {
         siginfo_t si;
         memset(&si, 0, sizeof si);
@@ -366,8 +373,10 @@ static void reap_strays(void)
     }
     /* Running orphans: /proc lists them as children of one of the runner's threads. */
     DIR *d = opendir("/proc/self/task");
-    if (!d)
+    if (!d) {
+        pthread_mutex_unlock(&spawn_mu);
         return;
+    }
     struct dirent *e;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] < '0' || e->d_name[0] > '9')
@@ -391,6 +400,7 @@ static void reap_strays(void)
         }
     }
     closedir(d);
+    pthread_mutex_unlock(&spawn_mu);
 }
 
 int proc_become_subreaper(void)

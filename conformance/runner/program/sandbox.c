@@ -234,6 +234,27 @@ int sandbox_setup(struct sandbox *sb, enum sandbox_mode mode, const char *rw_dir
     return 0;
 }
 
+/* The machine's /tmp/NAME that |path| lies in, into |out| ("" when it is not under /tmp). */
+static void tmp_root(const char *path, char *out, size_t len)
+{
+    out[0] = 0;
+    if (strncmp(path, "/tmp/", 5) != 0 || !path[5])
+        return;
+    size_t n = 5 + strcspn(path + 5, "/");
+    snprintf(out, len, "%.*s", (int)n, path);
+}
+
+/* Adds |root| to |roots| unless empty or already there. */
+static void add_root(char roots[][PATH_MAX], size_t *n, size_t max, const char *root)
+{
+    if (!root[0] || *n >= max)
+        return;
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(roots[i], root) == 0)
+            return;
+    snprintf(roots[(*n)++], PATH_MAX, "%s", root);
+}
+
 int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *argv,
                     char ***out)
 {
@@ -246,7 +267,24 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
              (unsigned long long)sb->lim.tmp_mib * 1024 * 1024);
     if (!getcwd(cwd, sizeof cwd))
         snprintf(cwd, sizeof cwd, "/");
-    const char *pre[48];
+    /* The private /tmp hides the machine's: what the program needs from there (its working
+     * directory, its executable, files named on its command line, e.g. a checkout under
+     * /tmp) is bound back, read-only, by its top folder. */
+    char roots[8][PATH_MAX];
+    size_t n_roots = 0;
+    char root[PATH_MAX], exe[PATH_MAX];
+    tmp_root(cwd, root, sizeof root);
+    add_root(roots, &n_roots, 8, root);
+    if (command_resolve(argv[0], exe, sizeof exe) == 0) {
+        char real[PATH_MAX];
+        tmp_root(realpath(exe, real) ? real : exe, root, sizeof root);
+        add_root(roots, &n_roots, 8, root);
+    }
+    for (size_t i = 1; i < n; i++) {
+        tmp_root(argv[i], root, sizeof root);
+        add_root(roots, &n_roots, 8, root);
+    }
+    const char *pre[80];
     size_t k = 0;
     if (sb->on) {
         /* Namespaces: PID (everything it starts ends with it), IPC, UTS; the network is the
@@ -265,6 +303,11 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
         }
         pre[k++] = "--tmpfs";
         pre[k++] = "/tmp";
+        for (size_t i = 0; i < n_roots; i++) {
+            pre[k++] = "--ro-bind";
+            pre[k++] = roots[i];
+            pre[k++] = roots[i];
+        }
         if (sb->rw_dir[0]) {
             pre[k++] = "--bind";
             pre[k++] = sb->rw_dir;
