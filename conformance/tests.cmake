@@ -62,6 +62,18 @@ foreach(spec IN LISTS _wc_seed)
       SKIP_RETURN_CODE 77 RESOURCE_LOCK seed_port_${_port})
 endforeach()
 
+# The reports, read by their real consumers: prove, PyYAML, junitparser, jsonschema (dev only:
+# what they check does not depend on the sanitizer; the writers' memory is unit-tested there).
+if(NOT WIRECHECK_SANITIZE)
+  add_test(NAME runner.reports
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e_runner/reports.py
+                   --wirecheck $<TARGET_FILE:wirecheck>
+                   --programs $<TARGET_FILE_DIR:echo-server>
+                   --faulty $<TARGET_FILE_DIR:faulty-echo-drop-last>
+                   --conformance ${CMAKE_CURRENT_SOURCE_DIR} --scale ${_wc_scale})
+  set_tests_properties(runner.reports PROPERTIES LABELS "runner;selftest" TIMEOUT 300)
+endif()
+
 # The command line: exit codes, malformed case files, reports, no process left behind.
 add_test(NAME runner.cli
          COMMAND sh ${PROJECT_SOURCE_DIR}/tests/e2e_runner/cli.sh $<TARGET_FILE:wirecheck>

@@ -27,7 +27,8 @@ struct row {
     enum outcome outcome;
     const char *label;
     int failed;        /* JSON "failed", TAP "not ok" */
-    int junit_failure; /* a <failure> element */
+    int junit_failure; /* 1: a <failure> element (the program broke the spec); 2: an <error>
+                          (a crash or a timeout: no judgement could be made) */
     int junit_skipped; /* a <skipped> element */
 };
 
@@ -39,7 +40,7 @@ static const struct row rows[] = {
     {"r.002", "fails <b> & co", "ECHO-2", "robust", OUT_FAIL, OUT_PASS, 9, REASON,
      "expected: 68 69\n  actual: 68 00", NULL, 0, OUT_FAIL, "FAIL", 1, 1, 0},
     {"r.003", "crashes", "ECHO-3", "robust", OUT_CRASH, OUT_PASS, 6, "server died", NULL, NULL,
-     0, OUT_CRASH, "CRASH", 1, 1, 0},
+     0, OUT_CRASH, "CRASH", 1, 2, 0},
     {"r.004", "is skipped", "ECHO-1", "core", OUT_SKIP, OUT_PASS, 0, "listed in DISABLED: slow",
      NULL, NULL, 0, OUT_SKIP, "SKIP", 0, 0, 1},
     {"r.005", "warns", "ECHO-4", "core", OUT_FAIL, OUT_WARN, 7, "no newline", NULL, NULL, 0,
@@ -49,7 +50,7 @@ static const struct row rows[] = {
     {"r.007", "passes unexpectedly", "ECHO-6", "core", OUT_PASS, OUT_PASS, 0, "", NULL,
      "bug 13", 1, OUT_PASS, "XPASS", 1, 1, 0},
     {"r.008", "times out", "ECHO-7", "robust", OUT_TIMEOUT, OUT_PASS, 5, "no answer", NULL,
-     NULL, 0, OUT_TIMEOUT, "TIMEOUT", 1, 1, 0},
+     NULL, 0, OUT_TIMEOUT, "TIMEOUT", 1, 2, 0},
     {"r.009", "is flaky", "ECHO-7", "robust", OUT_FAIL, OUT_FLAKY, 5, "lost a byte", NULL, NULL,
      0, OUT_FLAKY, "FLAKY", 0, 0, 0},
 };
@@ -213,7 +214,7 @@ static unsigned long xml_attr(const char *text, const char *tag, const char *nam
     return v;
 }
 
-static const struct report_opts opts_fail = {FORMAT_TEXT, TRANSCRIPT_FAIL, 0};
+static const struct report_opts opts_fail = {FORMAT_TEXT, TRANSCRIPT_FAIL, 0, NULL};
 
 static void test_report_json_counts_and_cases_match(void **state)
 {
@@ -293,7 +294,7 @@ static void test_report_tap_plan_and_not_ok_lines(void **state)
         struct fixture *fx = build(scenarios[sc].mask);
         char *out = written(report_tap, fx, &opts_fail);
         char want[256];
-        snprintf(want, sizeof want, "TAP version 14\n1..%zu\n", fx->selected);
+        snprintf(want, sizeof want, "TAP version 13\n1..%zu\n# wirecheck: ", fx->selected);
         assert_memory_equal(out, want, strlen(want));
         /* One test point per selected case, in order, "not ok" exactly for the failing. */
         size_t k = 0, bad = 0, number = 0;
@@ -348,9 +349,10 @@ static void test_report_junit_counts_match(void **state)
     for (size_t sc = 0; sc < N_SCENARIOS; sc++) {
         struct fixture *fx = build(scenarios[sc].mask);
         char *out = written(report_junit, fx, &opts_fail);
-        unsigned long fail = 0, skip = 0;
+        unsigned long fail = 0, skip = 0, errors = 0;
         for (size_t i = 0; i < N_ROWS; i++) {
-            fail += (unsigned long)(sel(sc, i) && rows[i].junit_failure);
+            fail += (unsigned long)(sel(sc, i) && rows[i].junit_failure == 1);
+            errors += (unsigned long)(sel(sc, i) && rows[i].junit_failure == 2);
             skip += (unsigned long)(sel(sc, i) && rows[i].junit_skipped);
         }
         assert_memory_equal(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", 39);
@@ -359,10 +361,14 @@ static void test_report_junit_counts_match(void **state)
             assert_int_equal(xml_attr(out, tags[t], "tests"), fx->selected);
             assert_int_equal(xml_attr(out, tags[t], "failures"), fail);
             assert_int_equal(xml_attr(out, tags[t], "skipped"), skip);
-            assert_int_equal(xml_attr(out, tags[t], "errors"), 0);
+            assert_int_equal(xml_attr(out, tags[t], "errors"), errors);
         }
         assert_int_equal(count(out, "<testcase "), fx->selected);
         assert_int_equal(count(out, "<failure "), fail);
+        assert_int_equal(count(out, "<error "), errors);
+        /* Every case names its requirement and level for the CI system. */
+        assert_int_equal(count(out, "<property name=\"requirement\" "), fx->selected);
+        assert_int_equal(count(out, "<property name=\"level\" "), fx->selected);
         assert_int_equal(count(out, "<skipped "), skip);
         assert_non_null(strstr(out, "value=\"./server --port 7 &amp; &lt;x&gt;\""));
         if (scenarios[sc].mask & 0x2u) {
@@ -453,7 +459,7 @@ static void test_report_text_case_lines(void **state)
     assert_non_null(strstr(out, "program stdout during the case:\n            | server log\\x01\n"));
     free(out);
     /* TRANSCRIPT_NEVER leaves the timeline out; colour marks a failure red. */
-    const struct report_opts never_color = {FORMAT_TEXT, TRANSCRIPT_NEVER, 1};
+    const struct report_opts never_color = {FORMAT_TEXT, TRANSCRIPT_NEVER, 1, NULL};
     out = written(text_case, fx, &never_color);
     static const char red[] = "\033[1;31mFAIL     \033[0m r.002 ";
     assert_memory_equal(out, red, strlen(red));
@@ -481,9 +487,17 @@ static void test_report_fatal_run_says_not_run(void **state)
                                 "./server\n"));
     free(out);
 
+    /* Cases the target never ran for are errors, each with an <error> JUnit readers count. */
+    size_t not_run = 0;
+    for (size_t i = 0; i < N_ROWS; i++) {
+        fx->res[i].not_run = fx->res[i].selected;
+        not_run += (size_t)fx->res[i].selected;
+    }
     out = written(report_junit, fx, &opts_fail);
-    assert_int_equal(xml_attr(out, "<testsuites ", "errors"), 1);
-    assert_int_equal(xml_attr(out, "<testsuite ", "errors"), 1);
+    assert_int_equal(xml_attr(out, "<testsuites ", "errors"), not_run);
+    assert_int_equal(xml_attr(out, "<testsuite ", "errors"), not_run);
+    assert_int_equal(count(out, "<error type=\"not-run\" "), not_run);
+    assert_int_equal(xml_attr(out, "<testsuite ", "failures"), 0);
     free(out);
 
     out = written(report_json, fx, &opts_fail);

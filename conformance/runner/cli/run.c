@@ -52,8 +52,12 @@ static const char run_usage[] =
     "  --max-time S          end the run, and every program, after S seconds whatever\n"
     "                        happens (default 1800; 0: never)\n"
     "report:\n"
-    "  --format F            text (default), tap, junit or json\n"
-    "  -o FILE               write the report to FILE\n"
+    "  --format F            text (default), tap, junit or json, on stdout\n"
+    "  -o FILE               write that report to FILE instead of stdout\n"
+    "  --report F:FILE       also write a report in format F to FILE (repeatable:\n"
+    "                        --report junit:out.xml --report json:out.json)\n"
+    "  --name LABEL          what the run is called in every report (default: the suite)\n"
+    "  --quiet               no report on stdout (the --report files are still written)\n"
     "  --transcript W        fail (default), always or never\n"
     "  --color W             auto (default: only on a terminal, not with NO_COLOR), always,\n"
     "                        never\n"
@@ -149,6 +153,50 @@ static void *watchdog(void *arg)
     _exit(RUN_EXIT_MAX_TIME);
 }
 
+/* Most --report options. */
+#define RUN_MAX_REPORTS 8
+
+struct extra_report {
+    enum report_format format;
+    const char *path;
+    FILE *f;
+};
+
+static int parse_format(const char *v, size_t n, enum report_format *out)
+{
+    static const char *const names[] = {"text", "tap", "junit", "json"};
+    for (int i = 0; i < 4; i++) {
+        if (strlen(names[i]) == n && strncmp(v, names[i], n) == 0) {
+            *out = (enum report_format)i;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* A whole report in |format| (text: every case, then the summary). */
+static int write_report(FILE *f, enum report_format format, struct run *run,
+                        const struct report_opts *base)
+{
+    struct report_opts ro = *base;
+    ro.format = format;
+    switch (format) {
+    case FORMAT_TEXT:
+        for (size_t i = 0; i < run->n; i++)
+            if (run->res[i].selected)
+                report_text_case(f, run, i, &ro);
+        report_text_summary(f, run, &ro);
+        return ferror(f) ? -1 : 0;
+    case FORMAT_TAP:
+        return report_tap(f, run, &ro);
+    case FORMAT_JUNIT:
+        return report_junit(f, run, &ro);
+    case FORMAT_JSON:
+        return report_json(f, run, &ro);
+    }
+    return -1;
+}
+
 static void on_done(struct run *run, size_t i, void *p)
 {
     struct stream_ctx *sc = p;
@@ -163,9 +211,12 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
     o.levels = 7;
     o.jobs = 1;
     o.scale = 1.0;
-    struct report_opts ro = {FORMAT_TEXT, TRANSCRIPT_FAIL, 0};
+    struct report_opts ro = {FORMAT_TEXT, TRANSCRIPT_FAIL, 0, NULL};
     const char *suite_name = NULL, *out_path = NULL, *baseline = NULL, *color = "auto";
     enum sandbox_mode sandbox_mode = SANDBOX_AUTO;
+    struct extra_report extra[RUN_MAX_REPORTS];
+    size_t n_extra = 0;
+    int quiet = 0;
     const char *rw_dir = NULL;
     unsigned max_time = 1800;
     static struct sandbox sb; /* outlives the run: the watchdog and workers borrow it */
@@ -200,6 +251,10 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
         }
         if (strcmp(a, "--strict") == 0) {
             o.strict = 1;
+            continue;
+        }
+        if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            quiet = 1;
             continue;
         }
         if (!v)
@@ -255,6 +310,20 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
                 ro.transcript = TRANSCRIPT_NEVER;
             else
                 return usage_error("--transcript takes fail, always or never, not '%s'", v);
+        } else if (strcmp(a, "--report") == 0) {
+            const char *colon = strchr(v, ':');
+            if (n_extra == RUN_MAX_REPORTS)
+                return usage_error("at most %d --report options", RUN_MAX_REPORTS);
+            if (!colon || !colon[1] ||
+                parse_format(v, (size_t)(colon - v), &extra[n_extra].format) < 0)
+                return usage_error("--report takes FORMAT:FILE with FORMAT text, tap, junit or "
+                                   "json, not '%s'", v);
+            extra[n_extra].path = colon + 1;
+            extra[n_extra++].f = NULL;
+        } else if (strcmp(a, "--name") == 0) {
+            if (!*v)
+                return usage_error("--name takes a label, not ''");
+            ro.name = v;
         } else if (strcmp(a, "--sandbox") == 0) {
             if (strcmp(v, "auto") == 0)
                 sandbox_mode = SANDBOX_AUTO;
@@ -336,28 +405,49 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
             goto out;
         }
     }
+    /* Every report file is opened before the run: a path that cannot be written is a usage
+     * error now, not a lost report later. */
+    for (size_t k = 0; k < n_extra; k++) {
+        extra[k].f = fopen(extra[k].path, "w");
+        if (!extra[k].f) {
+            fprintf(stderr, "wirecheck: --report %s: %s\n", extra[k].path, strerror(errno));
+            for (size_t j = 0; j < k; j++)
+                fclose(extra[j].f);
+            if (out != stdout)
+                fclose(out);
+            rc = RUN_EXIT_USAGE;
+            goto out;
+        }
+    }
     const char *nc = getenv("NO_COLOR");
     ro.color = strcmp(color, "always") == 0 ||
                (strcmp(color, "auto") == 0 && isatty(fileno(out)) && !(nc && *nc));
     struct stream_ctx sc = {out, &ro};
     struct run run;
     rc = run_suite(&run, &o, s, have_spec ? &spec : NULL,
-                   ro.format == FORMAT_TEXT ? on_done : NULL, &sc, err, sizeof err);
+                   ro.format == FORMAT_TEXT && !quiet ? on_done : NULL, &sc, err, sizeof err);
     if (rc) {
         fprintf(stderr, "wirecheck: %s\n", err);
     } else {
         if (run.fatal)
             fprintf(stderr, "wirecheck: the target could not be started or reached: %s\n",
                     run.fatal_msg);
-        if (ro.format == FORMAT_TEXT)
-            report_text_summary(out, &run, &ro);
-        else if (ro.format == FORMAT_TAP)
-            report_tap(out, &run, &ro);
-        else if (ro.format == FORMAT_JUNIT)
-            report_junit(out, &run, &ro);
-        else
-            report_json(out, &run, &ro);
+        if (!quiet && ro.format == FORMAT_TEXT)
+            report_text_summary(out, &run, &ro); /* its cases were streamed by on_done */
+        else if (!quiet)
+            write_report(out, ro.format, &run, &ro);
+        struct report_opts plain = ro;
+        plain.color = 0;
+        int written = 0;
+        for (size_t k = 0; k < n_extra; k++) {
+            if (write_report(extra[k].f, extra[k].format, &run, &plain) < 0 && !written) {
+                fprintf(stderr, "wirecheck: --report %s: write failed\n", extra[k].path);
+                written = -1;
+            }
+        }
         rc = run_exit_code(&run);
+        if (written < 0 && rc == 0)
+            rc = RUN_EXIT_USAGE;
         for (size_t i = 0; o.baseline && i < base.n; i++) {
             if (!base.e[i].used)
                 fprintf(stderr, "wirecheck: %s:%u: %s matches no case of %s (stale baseline "
@@ -367,6 +457,10 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
     run_cleanup(&run);
     if (out != stdout && fclose(out) != 0 && rc == 0)
         rc = RUN_EXIT_USAGE;
+    for (size_t k = 0; k < n_extra; k++) {
+        if (fclose(extra[k].f) != 0 && rc == 0)
+            rc = RUN_EXIT_USAGE;
+    }
 out:
     idlist_free(&disabled);
     idlist_free(&base);

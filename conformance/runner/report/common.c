@@ -6,6 +6,11 @@
 
 #include "report/report.h"
 
+const char *report_name(const struct run *run, const struct report_opts *ro)
+{
+    return ro->name && *ro->name ? ro->name : run->s->name;
+}
+
 int report_sanitize(struct bytes *out, const void *p, size_t n)
 {
     const unsigned char *s = p;

@@ -82,7 +82,9 @@ static cJSON *case_json(const struct case_result *r, const struct spec *spec,
                                                                 (int)c->n_keywords));
     cJSON_AddBoolToObject(o, "hostile", c->hostile);
     cJSON_AddStringToObject(o, "outcome", outcome_name(r->play.v.outcome));
-    cJSON_AddBoolToObject(o, "failed", outcome_is_failure(r->play.v.outcome) || r->unexpected_pass);
+    cJSON_AddBoolToObject(o, "failed",
+                          outcome_is_failure(r->play.v.outcome) || r->unexpected_pass || r->not_run);
+    cJSON_AddBoolToObject(o, "not_run", r->not_run);
     cJSON_AddNumberToObject(o, "attempts", r->attempts);
     cJSON_AddNumberToObject(o, "duration_ms", r->ms);
     if (r->play.v.line)
@@ -104,6 +106,51 @@ static cJSON *case_json(const struct case_result *r, const struct spec *spec,
     return o;
 }
 
+/* Per requirement, in the order the cases cite them: how its selected cases ended. */
+static cJSON *requirements_json(const struct run *run)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; a && i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        if (!r->selected)
+            continue;
+        int first = 1;
+        for (size_t k = 0; k < i && first; k++)
+            first = !(run->res[k].selected &&
+                      strcmp(run->res[k].c->requirement, r->c->requirement) == 0);
+        if (!first)
+            continue;
+        unsigned n = 0, failing = 0, warned = 0;
+        cJSON *ids = cJSON_CreateArray();
+        for (size_t k = i; k < run->n; k++) {
+            const struct case_result *q = &run->res[k];
+            if (!q->selected || strcmp(q->c->requirement, r->c->requirement) != 0)
+                continue;
+            n++;
+            int bad = (outcome_is_failure(q->play.v.outcome) && !q->known) ||
+                      q->unexpected_pass || q->not_run;
+            failing += (unsigned)bad;
+            warned += q->play.v.outcome == OUT_WARN;
+            if (bad || q->play.v.outcome == OUT_WARN)
+                cJSON_AddItemToArray(ids, cJSON_CreateString(q->c->id));
+        }
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", r->c->requirement);
+        const struct spec_req *req = run->spec ? spec_find(run->spec, r->c->requirement) : NULL;
+        if (req)
+            cJSON_AddStringToObject(o, "strength", req->strength);
+        else
+            cJSON_AddNullToObject(o, "strength");
+        cJSON_AddNumberToObject(o, "cases", n);
+        cJSON_AddNumberToObject(o, "failing", failing);
+        cJSON_AddNumberToObject(o, "warnings", warned);
+        cJSON_AddBoolToObject(o, "met", failing == 0 && warned == 0);
+        cJSON_AddItemToObject(o, "not_met_by", ids);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
 {
     cJSON *root = cJSON_CreateObject();
@@ -112,6 +159,7 @@ int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
     cJSON_AddStringToObject(root, "schema", REPORT_JSON_SCHEMA);
     cJSON_AddStringToObject(root, "wirecheck_version", WIRECHECK_VERSION);
     cJSON_AddStringToObject(root, "suite", run->s->name);
+    add_safe(root, "name", report_name(run, ro), strlen(report_name(run, ro)));
     add_safe(root, "target", run->target_desc, strlen(run->target_desc));
     cJSON_AddNumberToObject(root, "wall_ms", run->wall_ms);
     cJSON_AddNumberToObject(root, "exit_code", run_exit_code(run));
@@ -139,6 +187,7 @@ int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
         cJSON_AddBoolToObject(sum, "strict", run->o->strict);
         cJSON_AddNumberToObject(sum, "restarts", run->restarts);
     }
+    cJSON_AddItemToObject(root, "requirements", requirements_json(run));
     cJSON_AddItemToObject(root, "cases", cases);
     char *text = cJSON_Print(root);
     cJSON_Delete(root);

@@ -1,4 +1,4 @@
-/* report.h -- the reports of a run: text (streamed per case), TAP 14, JUnit XML and JSON. */
+/* report.h -- the reports of a run: text (streamed per case), TAP 13, JUnit XML and JSON. */
 #ifndef WIRECHECK_RUNNER_REPORT_H
 #define WIRECHECK_RUNNER_REPORT_H
 
@@ -13,8 +13,12 @@ enum report_format { FORMAT_TEXT = 0, FORMAT_TAP, FORMAT_JUNIT, FORMAT_JSON };
 struct report_opts {
     enum report_format format;
     enum transcript_mode transcript;
-    int color; /* ANSI colours in the text report */
+    int color;        /* ANSI colours in the text report */
+    const char *name; /* --name: what this run is called in every report (NULL: the suite) */
 };
+
+/* The run's name in reports: --name, else the suite's. */
+const char *report_name(const struct run *run, const struct report_opts *ro);
 
 /* The JSON report's schema name; bump it on any incompatible change. */
 #define REPORT_JSON_SCHEMA "wirecheck-report/1"

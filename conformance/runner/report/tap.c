@@ -1,4 +1,4 @@
-/* tap.c -- the TAP 14 report: a test point per case, a YAML block for what went wrong. */
+/* tap.c -- the TAP report (version 13): a test point per case, a YAML block for what went wrong. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,12 +21,56 @@ static void yaml_str(struct bytes *b, const char *s)
     bytes_puts(b, "\"");
 }
 
+/* Appends |text| as the lines of a YAML block scalar at |indent|. YAML (and TAP::Parser's
+ * YAMLish) take the block's indentation from its first line and end the block at a line
+ * indented less: so every line is moved left by the smallest indentation among them, and the
+ * first line all the way. */
+static void yaml_block(struct bytes *b, const char *text, size_t len, const char *indent)
+{
+    size_t least = (size_t)-1;
+    for (size_t i = 0; i < len;) {
+        size_t e = i;
+        while (e < len && text[e] != '\n')
+            e++;
+        size_t sp = 0;
+        while (i + sp < e && text[i + sp] == ' ')
+            sp++;
+        if (i + sp < e && sp < least)
+            least = sp;
+        i = e + 1;
+    }
+    int first = 1;
+    for (size_t i = 0; i < len;) {
+        size_t e = i;
+        while (e < len && text[e] != '\n')
+            e++;
+        size_t skip = e - i < least ? e - i : least;
+        if (first && e > i) {
+            while (i + skip < e && text[i + skip] == ' ')
+                skip++;
+            first = 0;
+        }
+        bytes_printf(b, "%s%.*s\n", indent, (int)(e - i - skip), text + i + skip);
+        i = e + 1;
+    }
+}
+
 int report_tap(FILE *f, const struct run *run, const struct report_opts *ro)
 {
     size_t total = 0, k = 0;
     for (size_t i = 0; i < run->n; i++)
         total += (size_t)run->res[i].selected;
-    fprintf(f, "TAP version 14\n1..%zu\n", total);
+    /* Version 13: what Debian's prove (TAP::Parser 3.44) reads; nothing here needs 14, and
+     * TAP 14 consumers read 13. */
+    fprintf(f, "TAP version 13\n1..%zu\n", total);
+    fprintf(f, "# wirecheck: %s, suite %s against ", report_name(run, ro), run->s->name);
+    struct bytes t;
+    bytes_init(&t, 4096);
+    report_sanitize(&t, run->target_desc, strlen(run->target_desc));
+    for (size_t i = 0; i < t.len; i++)
+        fputc(t.data[i] == '\n' ? ' ' : t.data[i], f);
+    bytes_cleanup(&t);
+    fputc('\n', f);
     if (run->fatal)
         fprintf(f, "# the target could not be started: %s\n", run->fatal_msg);
     for (size_t i = 0; i < run->n; i++) {
@@ -63,9 +107,11 @@ int report_tap(FILE *f, const struct run *run, const struct report_opts *ro)
         }
         struct bytes d;
         bytes_init(&d, 0);
-        report_details(&d, r, report_wants_transcript(r, ro), "    ");
-        if (d.len)
-            bytes_printf(&b, "  details: |\n%s", bytes_str(&d));
+        report_details(&d, r, report_wants_transcript(r, ro), "");
+        if (d.len) {
+            bytes_puts(&b, "  details: |\n");
+            yaml_block(&b, bytes_str(&d), d.len, "    ");
+        }
         bytes_cleanup(&d);
         bytes_puts(&b, "  ...\n");
         fputs(bytes_str(&b), f);

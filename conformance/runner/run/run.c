@@ -114,6 +114,7 @@ static void attempt_server(struct worker *w, struct case_result *r)
     unsigned before = w->t.starts;
     if (target_ensure(&w->t, err, sizeof err) < 0) {
         verdict_set(&r->play.v, OUT_FAIL, 0, "the target could not be (re)started: %s", err);
+        r->not_run = 1;
         /* Never ready once (not a later restart after a crash): no case can run. */
         if (w->t.ready == 0 || !w->t.exec) {
             pthread_mutex_lock(&w->sh->mu);
@@ -174,6 +175,7 @@ static void attempt_client(struct worker *w, struct case_result *r)
                                  c->listen, run->o->sandbox, &cr, err, sizeof err);
     if (rc < 0) {
         verdict_set(&r->play.v, OUT_FAIL, 0, "%s", err);
+        r->not_run = 1;
         if (rc == WC_ERR_INVALID) {
             pthread_mutex_lock(&w->sh->mu);
             run->fatal = RUN_EXIT_TARGET;
@@ -360,6 +362,7 @@ static void *worker_main(void *arg)
         }
         if (stop) {
             verdict_set(&r->play.v, OUT_SKIP, 0, "not run: the target could not be started");
+            r->not_run = 1;
         } else {
             run_case(w, r);
         }

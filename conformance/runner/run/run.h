@@ -50,6 +50,7 @@ struct case_result {
     char *err_tail;            /* its stderr during the case (may be NULL) */
     const char *known;         /* baseline reason when the baseline lists it, else NULL */
     int unexpected_pass;       /* listed in the baseline, yet passed */
+    int not_run;               /* the target could not be started: no verdict on the program */
     int done;
 };
 
