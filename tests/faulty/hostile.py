@@ -181,15 +181,18 @@ def main():
         results = [None, None]
 
         def one(i):
-            results[i] = r.run(f"{args.echo_server} --listen 127.0.0.1:7878", cases="tcp-echo.00[1-5]")
+            # -j 2 as well: each worker has its own network, so a fixed port runs in parallel.
+            results[i] = r.run(f"{args.echo_server} --listen 127.0.0.1:7878", ["-j", "2"],
+                               cases="tcp-echo.00[1-5]")
 
         threads = [threading.Thread(target=one, args=(i,)) for i in range(2)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        check("hard-coded port: two runs side by side both pass",
-              all(x[0] == 0 for x in results), str([(x[0], x[3][-200:]) for x in results]))
+        check("hard-coded port: two runs side by side, two workers each, all pass",
+              all(x[0] == 0 and "one at a time" not in x[3] for x in results),
+              str([(x[0], x[3][-200:]) for x in results]))
         if held:
             rc, secs, rep, err, base, _ = r.run(f"{args.echo_server} --listen 127.0.0.1:7878",
                                                 ["--sandbox", "off"], cases="tcp-echo.001")

@@ -432,6 +432,11 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
         if (run.fatal)
             fprintf(stderr, "wirecheck: the target could not be started or reached: %s\n",
                     run.fatal_msg);
+        if (run.serialized)
+            fprintf(stderr, "wirecheck: -j %u: the cases ran one at a time: %s\n", o.jobs,
+                    o.connect ? "--connect names one shared server"
+                              : "without the sandbox, a command with no {addr} or {port} "
+                                "means one fixed port on this machine");
         if (!quiet && ro.format == FORMAT_TEXT)
             report_text_summary(out, &run, &ro); /* its cases were streamed by on_done */
         else if (!quiet)

@@ -432,9 +432,13 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
         return RUN_EXIT_USAGE;
     }
     unsigned workers = o->jobs ? o->jobs : 1;
-    /* One shared instance (fixed port or --connect) runs its cases one at a time. */
-    if (!sh.placeholders || (!s->client_role && !o->exec))
+    /* One shared instance (--connect, or a fixed port on the machine's network) runs its cases
+     * one at a time; confined, each worker has a network of its own, fixed port or not. */
+    int isolated = o->sandbox && o->sandbox->on && o->exec;
+    if (workers > 1 && ((!sh.placeholders && !isolated) || (!s->client_role && !o->exec))) {
+        run->serialized = 1;
         workers = 1;
+    }
     if (workers > run->n_selected)
         workers = run->n_selected ? (unsigned)run->n_selected : 1;
     if (s->client_role)

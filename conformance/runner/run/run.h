@@ -64,6 +64,7 @@ struct run {
     char target_desc[600];     /* what was tested, for the reports */
     double wall_ms;
     unsigned restarts;         /* server instances started again after the first, all workers */
+    int serialized;            /* -j N was asked for, but the cases had to run one at a time */
     int fatal;                 /* RUN_EXIT_TARGET when the target could not be started */
     char fatal_msg[1024];
 };
