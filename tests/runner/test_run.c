@@ -103,7 +103,7 @@ static void idle_open(struct idle_addr *a)
 static void opts_default(struct run_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->levels = 7;
+    selection_init(&o->sel);
     o->jobs = 1;
     o->scale = 1.0;
 }
@@ -165,7 +165,8 @@ static void test_run_delivers_cases_in_suite_order(void **state)
         fail_msg("suite_load: %s", err);
     struct run_opts o;
     opts_default(&o);
-    o.case_glob = "tcp-echo.01[0-4]"; /* messages, round trips, half-closes, clients */
+    /* messages, round trips, half-closes, clients */
+    assert_int_equal(selection_add_glob(&o.sel, "tcp-echo.01[0-4]"), 0);
     struct run run;
     struct seen seen;
     assert_int_equal(run_with(&run, &o, s, &e, &seen, err, sizeof err), 0);
@@ -221,7 +222,7 @@ static void test_run_fails_an_echo_that_drops_the_last_byte(void **state)
     tmpsuite_make(&t, "server");
     struct run_opts o;
     opts_default(&o);
-    o.case_glob = "mini.00[12]";
+    assert_int_equal(selection_add_glob(&o.sel, "mini.00[12]"), 0);
     struct run run;
     char err[1024];
     assert_int_equal(run_with(&run, &o, t.s, &e, NULL, err, sizeof err), 0);
@@ -250,7 +251,7 @@ static void test_run_case_glob_matching_nothing_is_a_usage_error(void **state)
     struct idle_addr idle;
     idle_open(&idle);
     o.connect = idle.text; /* never reached: nothing is selected */
-    o.case_glob = "mini.9*";
+    assert_int_equal(selection_add_glob(&o.sel, "mini.9*"), 0);
     struct run run;
     char err[1024];
     assert_int_equal(run_with(&run, &o, t.s, NULL, NULL, err, sizeof err), RUN_EXIT_USAGE);
@@ -316,7 +317,9 @@ static void test_run_keyword_selects_whole_keywords(void **state)
     tmpsuite_make(&t, "server");
     struct run_opts o;
     opts_default(&o);
-    o.keyword = "basic"; /* not "basics", not "echo-basic" */
+    o.sel.n_keywords = 0;
+    /* not "basics", not "echo-basic" */
+    assert_int_equal(selection_add_keyword(&o.sel, "basic"), 0);
     struct run run;
     struct seen seen;
     char err[1024];
@@ -330,7 +333,8 @@ static void test_run_keyword_selects_whole_keywords(void **state)
     assert_int_equal(run_exit_code(&run), RUN_EXIT_PASS);
     run_cleanup(&run);
     /* A part of a keyword selects nothing. */
-    o.keyword = "basi";
+    o.sel.n_keywords = 0;
+    assert_int_equal(selection_add_keyword(&o.sel, "basi"), 0);
     assert_int_equal(run_with(&run, &o, t.s, &e, NULL, err, sizeof err), RUN_EXIT_USAGE);
     assert_non_null(strstr(err, "--keyword basi"));
     run_cleanup(&run);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "load/selection.h"
 #include "load/idlist.h"
 #include "load/spec.h"
 #include "load/suite.h"
@@ -28,20 +29,67 @@ int cli_load_spec(const struct cli *cli, struct spec *spec)
     return 0;
 }
 
-static struct suite *load_or_complain(const struct cli *cli, const char *name)
+void cli_suite_hint(const struct cli *cli, const char *name, char *out, size_t len)
+{
+    out[0] = 0;
+    char **names = suite_names(cli->cases);
+    if (!names) {
+        snprintf(out, len, " (no suites in %s: give --conformance DIR or set "
+                 "$WIRECHECK_CONFORMANCE to the folder holding SPEC.md and cases/)", cli->cases);
+        return;
+    }
+    size_t n = 0;
+    while (names[n])
+        n++;
+    const char *near = selection_suggest(name, (const char *const *)names, n);
+    size_t k = (size_t)snprintf(out, len, near ? "; did you mean %s?" : "", near);
+    if (k < len) {
+        k += (size_t)snprintf(out + k, len - k, " (suites:");
+        for (size_t i = 0; i < n && k < len; i++)
+            k += (size_t)snprintf(out + k, len - k, " %s", names[i]);
+        if (k < len)
+            snprintf(out + k, len - k, ")");
+    }
+    suite_names_free(names);
+}
+
+struct suite *cli_load_suite(const struct cli *cli, const char *name)
 {
     struct suite *s;
-    char err[1024];
+    char err[1024], hint[1024];
     if (suite_load(cli->cases, name, &s, err, sizeof err) < 0) {
-        fprintf(stderr, "wirecheck: %s\n", err);
+        cli_suite_hint(cli, name, hint, sizeof hint);
+        int known = 0;
+        char **names = suite_names(cli->cases);
+        for (size_t i = 0; names && names[i]; i++)
+            known = known || strcmp(names[i], name) == 0;
+        suite_names_free(names);
+        /* A suite that exists but does not load: its own message says why. */
+        if (known)
+            fprintf(stderr, "wirecheck: %s\n", err);
+        else
+            fprintf(stderr, "wirecheck: no suite '%s'%s\n", name, hint);
         return NULL;
     }
     return s;
 }
 
+static struct suite *load_or_complain(const struct cli *cli, const char *name)
+{
+    return cli_load_suite(cli, name);
+}
+
+static const char list_usage[] =
+    "usage: wirecheck list [SUITE...] [--case GLOB]... [--keyword K]... [--level L]\n"
+    "                      [--format text|json]\n"
+    "  the cases of the suites (all by default) that the same options of run would select:\n"
+    "  --case and --keyword repeat (any selects; --keyword !K excludes); exit 2 when none\n";
+
 int cli_cmd_list(const struct cli *cli, int argc, char **argv)
 {
-    const char *keyword = NULL, *level = NULL;
+    struct selection sel;
+    selection_init(&sel);
+    size_t listed_cases = 0;
     int json = 0;
     char **names = NULL;
     int n_named = 0;
@@ -49,15 +97,28 @@ int cli_cmd_list(const struct cli *cli, int argc, char **argv)
     if (!named)
         return 2;
     for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(list_usage, stdout);
+            free(named);
+            return 0;
+        }
         if (strcmp(argv[i], "--keyword") == 0 && i + 1 < argc) {
-            keyword = argv[++i];
+            if (selection_add_keyword(&sel, argv[++i]) < 0) {
+                fprintf(stderr, "wirecheck list: --keyword takes one word, or !word, not "
+                        "'%s'\n", argv[i]);
+                free(named);
+                return 2;
+            }
+        } else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
+            if (selection_add_glob(&sel, argv[++i]) < 0) {
+                fprintf(stderr, "wirecheck list: --case takes a glob, not '%s'\n", argv[i]);
+                free(named);
+                return 2;
+            }
         } else if (strcmp(argv[i], "--level") == 0 && i + 1 < argc) {
-            level = argv[++i];
-            if (strcmp(level, "all") == 0) {
-                level = NULL;
-            } else if (cf_level_parse(level) < 0) {
+            if (selection_set_levels(&sel, argv[++i]) < 0) {
                 fprintf(stderr, "wirecheck list: --level takes core, robust, stress or all, "
-                        "not '%s'\n", level);
+                        "not '%s'\n", argv[i]);
                 free(named);
                 return 2;
             }
@@ -70,8 +131,8 @@ int cli_cmd_list(const struct cli *cli, int argc, char **argv)
                 return 2;
             }
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: wirecheck list [SUITE...] [--keyword K] [--level L] "
-                    "[--format text|json]\n");
+            fprintf(stderr, "wirecheck list: unknown option %s (or its value is missing)\n%s",
+                    argv[i], list_usage);
             free(named);
             return 2;
         } else {
@@ -99,10 +160,9 @@ int cli_cmd_list(const struct cli *cli, int argc, char **argv)
         }
         for (size_t i = 0; i < s->n_cases; i++) {
             const struct cf_case *c = s->cases[i];
-            if (keyword && !cf_has_keyword(c, keyword))
+            if (!selection_matches(&sel, c))
                 continue;
-            if (level && strcmp(level, cf_level_name(c->level)) != 0)
-                continue;
+            listed_cases++;
             if (arr) {
                 cJSON *o = cJSON_CreateObject();
                 cJSON_AddStringToObject(o, "suite", name);
@@ -123,6 +183,12 @@ int cli_cmd_list(const struct cli *cli, int argc, char **argv)
         }
         suite_free(s);
     }
+    if (rc == 0 && listed_cases == 0 && selection_narrows(&sel)) {
+        char what[512];
+        selection_describe(&sel, what, sizeof what);
+        fprintf(stderr, "wirecheck list: no case matches %s\n", what);
+        rc = 2;
+    }
     if (arr) {
         char *t = cJSON_Print(arr);
         if (t && rc == 0)
@@ -135,10 +201,18 @@ int cli_cmd_list(const struct cli *cli, int argc, char **argv)
     return rc;
 }
 
+static const char show_usage[] =
+    "usage: wirecheck show CASE-ID\n"
+    "  the case file (sensor.012) and the SPEC.md requirement it cites\n";
+
 int cli_cmd_show(const struct cli *cli, int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: wirecheck show CASE-ID\n");
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(show_usage, stdout);
+        return 0;
+    }
+    if (argc != 2 || argv[1][0] == '-') {
+        fputs(show_usage, stderr);
         return 2;
     }
     const char *id = argv[1];
@@ -194,11 +268,19 @@ static int listed(const struct spec_req *r, const char *id)
     return 0;
 }
 
+static const char lint_usage[] =
+    "usage: wirecheck lint\n"
+    "  checks that every case parses and cites a requirement of SPEC.md at its level, and\n"
+    "  that every requirement has a case and an up-to-date Cases: line; exit 0 or 1\n";
+
 int cli_cmd_lint(const struct cli *cli, int argc, char **argv)
 {
-    (void)argv;
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(lint_usage, stdout);
+        return 0;
+    }
     if (argc != 1) {
-        fprintf(stderr, "usage: wirecheck lint\n");
+        fputs(lint_usage, stderr);
         return 2;
     }
     struct spec spec;

@@ -2,6 +2,8 @@
 #ifndef WIRECHECK_RUNNER_CLI_H
 #define WIRECHECK_RUNNER_CLI_H
 
+#include <stddef.h>
+
 /* Where SPEC.md, DISABLED and cases/ live, from --conformance, $WIRECHECK_CONFORMANCE or the
  * build's source tree. */
 struct cli {
@@ -16,6 +18,14 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv);
 int cli_cmd_list(const struct cli *cli, int argc, char **argv);
 int cli_cmd_show(const struct cli *cli, int argc, char **argv);
 int cli_cmd_lint(const struct cli *cli, int argc, char **argv);
+
+/* Loads suite |name|; on failure prints why (for an unknown name: the suites there are, and
+ * the nearest one) and returns NULL. */
+struct suite;
+struct suite *cli_load_suite(const struct cli *cli, const char *name);
+
+/* "; did you mean sensor? (suites: ...)" for an unknown suite |name|, into |out|. */
+void cli_suite_hint(const struct cli *cli, const char *name, char *out, size_t len);
 
 /* Loads SPEC.md; prints the error and returns -1 on failure. */
 struct spec;

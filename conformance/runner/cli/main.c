@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "load/selection.h"
 #include "program/proc.h"
 
 #ifndef WIRECHECK_CONFORMANCE_DIR
@@ -37,6 +38,20 @@ static const char usage[] =
     "\n"
     "The conformance directory is --conformance DIR, else $WIRECHECK_CONFORMANCE, else\n"
     "the one this binary was built from.\n";
+
+/* Runs subcommand |cmd|; -1 when there is none of that name. */
+static int main_dispatch(const struct cli *cli, const char *cmd, int argc, char **argv)
+{
+    if (strcmp(cmd, "run") == 0)
+        return cli_cmd_run(cli, argc, argv);
+    if (strcmp(cmd, "list") == 0)
+        return cli_cmd_list(cli, argc, argv);
+    if (strcmp(cmd, "show") == 0)
+        return cli_cmd_show(cli, argc, argv);
+    if (strcmp(cmd, "lint") == 0)
+        return cli_cmd_lint(cli, argc, argv);
+    return -1;
+}
 
 /* Kills every started process group, then dies of the same signal. */
 static void on_signal(int sig)
@@ -89,18 +104,27 @@ int main(int argc, char **argv)
     proc_become_subreaper();
 
     const char *cmd = argv[i];
-    if (strcmp(cmd, "run") == 0)
-        return cli_cmd_run(&cli, argc - i, argv + i);
-    if (strcmp(cmd, "list") == 0)
-        return cli_cmd_list(&cli, argc - i, argv + i);
-    if (strcmp(cmd, "show") == 0)
-        return cli_cmd_show(&cli, argc - i, argv + i);
-    if (strcmp(cmd, "lint") == 0)
-        return cli_cmd_lint(&cli, argc - i, argv + i);
+    int rc = main_dispatch(&cli, cmd, argc - i, argv + i);
+    if (rc >= 0)
+        return rc;
     if (strcmp(cmd, "help") == 0) {
+        /* "help CMD" is "CMD --help". */
+        char help[] = "--help";
+        char *sub[] = {argc - i >= 2 ? argv[i + 1] : NULL, help, NULL};
+        rc = sub[0] ? main_dispatch(&cli, sub[0], 2, sub) : -1;
+        if (rc >= 0)
+            return rc;
+        if (argc - i >= 2) {
+            fprintf(stderr, "wirecheck help: no command '%s' (run, list, show, lint)\n",
+                    argv[i + 1]);
+            return 2;
+        }
         fputs(usage, stdout);
         return 0;
     }
-    fprintf(stderr, "wirecheck: unknown command '%s'\n%s", cmd, usage);
+    static const char *const commands[] = {"run", "list", "show", "lint", "help"};
+    const char *near = selection_suggest(cmd, commands, 5);
+    fprintf(stderr, "wirecheck: unknown command '%s'%s%s%s\n%s", cmd, near ? "; did you mean " : "",
+            near ? near : "", near ? "?" : "", usage);
     return 2;
 }

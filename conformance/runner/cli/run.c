@@ -1,4 +1,5 @@
 /* run.c -- `wirecheck run`: options, loading, running and writing the report. */
+#include <cjson/cJSON.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 
 #include "clock.h"
 #include "cli/cli.h"
+#include "load/suite.h"
 #include "report/report.h"
 #include "run/run.h"
 #include "program/proc.h"
@@ -29,11 +31,15 @@ static const char run_usage[] =
     "selection:\n"
     "  --level L             core, robust, stress, all (default), or a list: core,robust\n"
     "  --case GLOB           case ids matching GLOB (sensor.01*)\n"
-    "  --keyword K           cases with keyword K\n"
+    "  --keyword K           cases with keyword K; !K: without it. --case and --keyword\n"
+    "                        repeat (any of them selects; a !K excludes)\n"
+    "  --last-failed FILE    the cases a previous --format json report marks failed\n"
     "  --run-disabled        also run the cases listed in conformance/DISABLED\n"
     "running:\n"
     "  -j N                  N cases at once (needs a placeholder in --exec)\n"
     "  --timeout-scale X     multiply every timeout by X (slow machines, sanitizers)\n"
+    "  -x, --maxfail N       start no more cases once 1 (-x) or N have failed; the rest are\n"
+    "                        reported not run (skip)\n"
     "  --retries N           re-run a failing case up to N times; if it then passes it is\n"
     "                        reported as flaky, never as a pass\n"
     "  --baseline FILE       case ids expected to fail (\"ID reason\" lines): they do not fail\n"
@@ -68,6 +74,63 @@ static const char run_usage[] =
     "            (--connect finds nothing; --exec dies or is not ready at its first start;\n"
     "            --sandbox require on a machine that cannot confine), 4 --max-time reached\n";
 
+/* The options that take a value (so that an unknown one is named as unknown). */
+static int takes_value(const char *a)
+{
+    static const char *const names[] = {
+        "--exec", "--connect", "--listen", "--level", "--case", "--keyword", "-j", "--jobs",
+        "--timeout-scale", "--retries", "--baseline", "--format", "-o", "--output",
+        "--transcript", "--color", "--colour", "--report", "--name", "--sandbox", "--limit",
+        "--sandbox-rw", "--sandbox-uid", "--max-time", "--maxfail", "--last-failed"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(a, names[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The ids a previous JSON report (--format json) marks failed, added to |sel| as --case
+ * globs (kept in |*ids|, freed by the caller with free_ids). Returns the count or -1. */
+static int load_last_failed(const char *path, struct selection *sel, char ***ids)
+{
+    char *text;
+    size_t len;
+    *ids = NULL;
+    if (suite_read_file(path, 64u << 20, &text, &len) < 0)
+        return -1;
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    free(text);
+    cJSON *cases = cJSON_GetObjectItemCaseSensitive(root, "cases");
+    if (!cJSON_IsArray(cases)) {
+        cJSON_Delete(root);
+        return -1;
+    }
+    int n = 0;
+    *ids = calloc((size_t)cJSON_GetArraySize(cases) + 1, sizeof **ids);
+    const cJSON *c;
+    cJSON_ArrayForEach(c, cases)
+    {
+        const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
+        if (*ids && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "failed")) &&
+            cJSON_IsString(id) && ((*ids)[n] = strdup(id->valuestring)) != NULL) {
+            if (selection_add_glob(sel, (*ids)[n]) < 0) {
+                free((*ids)[n]);
+                (*ids)[n] = NULL;
+                break;
+            }
+            n++;
+        }
+    }
+    cJSON_Delete(root);
+    return *ids ? n : -1;
+}
+
+static void free_ids(char **ids)
+{
+    for (size_t i = 0; ids && ids[i]; i++)
+        free(ids[i]);
+    free(ids);
+}
+
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
     va_list ap;
@@ -79,28 +142,6 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
     return RUN_EXIT_USAGE;
 }
 
-static int parse_levels(const char *s, unsigned *mask)
-{
-    *mask = 0;
-    while (*s) {
-        size_t n = strcspn(s, ",");
-        char w[16];
-        if (n == 0 || n >= sizeof w)
-            return -1;
-        memcpy(w, s, n);
-        w[n] = 0;
-        if (strcmp(w, "all") == 0) {
-            *mask |= 7;
-        } else {
-            int l = cf_level_parse(w);
-            if (l < 0)
-                return -1;
-            *mask |= 1u << l;
-        }
-        s += n + (s[n] == ',');
-    }
-    return *mask ? 0 : -1;
-}
 
 static int parse_uint(const char *s, unsigned max, unsigned *out)
 {
@@ -204,11 +245,15 @@ static void on_done(struct run *run, size_t i, void *p)
     fflush(sc->out);
 }
 
-int cli_cmd_run(const struct cli *cli, int argc, char **argv)
+/* The ids --last-failed read: borrowed by the selection until the command ends. */
+static char **failed_ids;
+
+static int run_command(const struct cli *cli, int argc, char **argv)
 {
     struct run_opts o;
     memset(&o, 0, sizeof o);
-    o.levels = 7;
+    selection_init(&o.sel);
+    const char *last_failed = NULL;
     o.jobs = 1;
     o.scale = 1.0;
     struct report_opts ro = {FORMAT_TEXT, TRANSCRIPT_FAIL, 0, NULL};
@@ -257,6 +302,12 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
             quiet = 1;
             continue;
         }
+        if (strcmp(a, "-x") == 0 || strcmp(a, "--exitfirst") == 0) {
+            o.maxfail = 1;
+            continue;
+        }
+        if (!takes_value(a))
+            return usage_error("unknown option %s", a);
         if (!v)
             return usage_error("%s needs a value", a);
         i++;
@@ -267,14 +318,21 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
         } else if (strcmp(a, "--listen") == 0) {
             o.listen = v;
         } else if (strcmp(a, "--level") == 0) {
-            if (parse_levels(v, &o.levels) < 0)
+            if (selection_set_levels(&o.sel, v) < 0)
                 return usage_error("--level takes core, robust, stress or all, not '%s'", v);
         } else if (strcmp(a, "--case") == 0) {
-            o.case_glob = v;
+            if (selection_add_glob(&o.sel, v) < 0)
+                return usage_error("--case takes a case id or a glob (at most %d), not '%s'",
+                                   SELECTION_MAX, v);
         } else if (strcmp(a, "--keyword") == 0) {
-            if (!*v || strchr(v, ' '))
-                return usage_error("--keyword takes one word, not '%s'", v);
-            o.keyword = v;
+            if (selection_add_keyword(&o.sel, v) < 0)
+                return usage_error("--keyword takes one word, or !word to exclude (at most "
+                                   "%d), not '%s'", SELECTION_MAX, v);
+        } else if (strcmp(a, "--maxfail") == 0) {
+            if (parse_uint(v, 100000, &o.maxfail) < 0 || o.maxfail == 0)
+                return usage_error("--maxfail takes 1..100000, not '%s'", v);
+        } else if (strcmp(a, "--last-failed") == 0) {
+            last_failed = v;
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
             if (parse_uint(v, 64, &o.jobs) < 0 || o.jobs == 0)
                 return usage_error("-j takes 1..64, not '%s'", v);
@@ -357,6 +415,16 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
     }
     if (!suite_name)
         return usage_error("which suite?");
+    if (last_failed) {
+        int n = load_last_failed(last_failed, &o.sel, &failed_ids);
+        if (n < 0)
+            return usage_error("--last-failed %s: not a JSON report of wirecheck run", last_failed);
+        if (n == 0) {
+            fprintf(stderr, "wirecheck: --last-failed %s: no case failed last time\n",
+                    last_failed);
+            return RUN_EXIT_PASS;
+        }
+    }
     struct net_addr la;
     if (o.listen && net_parse_addr(o.listen, &la) < 0)
         return usage_error("--listen takes HOST:PORT with a numeric IPv4 or [IPv6] host, not "
@@ -381,10 +449,9 @@ int cli_cmd_run(const struct cli *cli, int argc, char **argv)
 
     struct suite *s;
     char err[1024];
-    if (suite_load(cli->cases, suite_name, &s, err, sizeof err) < 0) {
-        fprintf(stderr, "wirecheck: %s\n", err);
+    s = cli_load_suite(cli, suite_name);
+    if (!s)
         return RUN_EXIT_USAGE;
-    }
     struct spec spec;
     int have_spec = cli_load_spec(cli, &spec) == 0;
     struct idlist disabled, base;
@@ -472,5 +539,13 @@ out:
     if (have_spec)
         spec_free(&spec);
     suite_free(s);
+    return rc;
+}
+
+int cli_cmd_run(const struct cli *cli, int argc, char **argv)
+{
+    int rc = run_command(cli, argc, argv);
+    free_ids(failed_ids);
+    failed_ids = NULL;
     return rc;
 }

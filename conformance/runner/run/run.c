@@ -2,7 +2,6 @@
  * crash attribution, retries and the baseline, results delivered in suite order. */
 #include "run/run.h"
 
-#include <fnmatch.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +35,7 @@ struct shared {
     size_t next;         /* next result index to hand out */
     int placeholders;
     int stop;            /* the target could not be started: give up */
+    unsigned failures;   /* cases failed so far (against --maxfail) */
 };
 
 static void select_cases(struct run *run)
@@ -44,9 +44,7 @@ static void select_cases(struct run *run)
     for (size_t i = 0; i < run->n; i++) {
         struct case_result *r = &run->res[i];
         const struct cf_case *c = r->c;
-        r->selected = (o->levels & (1u << c->level)) &&
-                      (!o->case_glob || fnmatch(o->case_glob, c->id, 0) == 0) &&
-                      (!o->keyword || cf_has_keyword(c, o->keyword));
+        r->selected = selection_matches(&o->sel, c);
         if (!r->selected)
             continue;
         run->n_selected++;
@@ -352,6 +350,7 @@ static void *worker_main(void *arg)
             i++;
         w->sh->next = i + 1;
         int stop = w->sh->stop;
+        int enough = run->o->maxfail && w->sh->failures >= run->o->maxfail;
         pthread_mutex_unlock(&w->sh->mu);
         if (i >= run->n)
             break;
@@ -363,8 +362,16 @@ static void *worker_main(void *arg)
         if (stop) {
             verdict_set(&r->play.v, OUT_SKIP, 0, "not run: the target could not be started");
             r->not_run = 1;
+        } else if (enough) {
+            verdict_set(&r->play.v, OUT_SKIP, 0, "not run: --maxfail %u reached",
+                        run->o->maxfail);
         } else {
             run_case(w, r);
+            if (outcome_is_failure(r->play.v.outcome) && !r->known) {
+                pthread_mutex_lock(&w->sh->mu);
+                w->sh->failures++;
+                pthread_mutex_unlock(&w->sh->mu);
+            }
         }
         pending = r;
     }
@@ -425,10 +432,20 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
     }
     select_cases(run);
     if (run->n_selected == 0) {
-        snprintf(err, errlen, "no case of suite %s matches%s%s%s%s%s (see wirecheck list %s)",
-                 s->name, o->case_glob ? " --case " : "", o->case_glob ? o->case_glob : "",
-                 o->keyword ? " --keyword " : "", o->keyword ? o->keyword : "",
-                 o->levels != 7 ? " the --level given" : "", s->name);
+        char what[512];
+        selection_describe(&o->sel, what, sizeof what);
+        /* A --case without wildcards that names no case is likely a typo: say which is near. */
+        const char *near = NULL;
+        const char **ids = calloc(s->n_cases ? s->n_cases : 1, sizeof *ids);
+        for (size_t i = 0; ids && i < s->n_cases; i++)
+            ids[i] = s->cases[i]->id;
+        for (size_t g = 0; ids && !near && g < o->sel.n_globs; g++)
+            if (!strpbrk(o->sel.globs[g], "*?["))
+                near = selection_suggest(o->sel.globs[g], ids, s->n_cases);
+        snprintf(err, errlen, "no case of suite %s matches %s%s%s%s (see wirecheck list %s)",
+                 s->name, what, near ? "; did you mean " : "", near ? near : "",
+                 near ? "?" : "", s->name);
+        free(ids);
         return RUN_EXIT_USAGE;
     }
     unsigned workers = o->jobs ? o->jobs : 1;

@@ -6,6 +6,7 @@
 
 #include "engine/engine.h"
 #include "load/idlist.h"
+#include "load/selection.h"
 #include "load/spec.h"
 #include "load/suite.h"
 #include "program/sandbox.h"
@@ -23,9 +24,8 @@ struct run_opts {
     const char *exec;          /* --exec command, or NULL */
     const char *connect;       /* --connect HOST:PORT, or NULL */
     const char *listen;        /* --listen HOST:PORT for client suites, or NULL */
-    unsigned levels;           /* bit (1 << cf_level) per selected level */
-    const char *case_glob;     /* --case, or NULL */
-    const char *keyword;       /* --keyword, or NULL */
+    struct selection sel;      /* --level, --case, --keyword */
+    unsigned maxfail;          /* --maxfail: stop starting cases after this many failed (0: no) */
     unsigned jobs;             /* -j */
     double scale;              /* --timeout-scale */
     unsigned retries;          /* --retries */
