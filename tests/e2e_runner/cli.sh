@@ -5,6 +5,8 @@
 set -u
 W=$1 ECHO=$2 CONF=$3
 tmp=$(mktemp -d)
+# Others may enter (not write): the sandbox runs the programs copied here as a uid of its own.
+chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 fails=0
 check() { # check NAME CONDITION-EXIT-STATUS
@@ -66,6 +68,22 @@ check "--color purple exits 2" $(($? != 2))
 grep -q "999.0.0.1:5" "$tmp/out"; check "a bad --listen address exits 2, naming it" $(($rc != 2 || $? != 0))
 "$W" list --level bogus >"$tmp/out" 2>&1
 check "list --level bogus exits 2" $(($? != 2))
+"$W" list tcp-echo --keyword nosuchkw >"$tmp/out" 2>&1
+check "list with nothing selected exits 2, as run does" $(($? != 2))
+"$W" run tcp-echo --exec "$exec_cmd" --fail-fast >"$tmp/out" 2>&1; rc=$?
+grep -q "unknown option --fail-fast" "$tmp/out"; check "an unknown option is named as unknown" $((rc != 2 || $? != 0))
+"$W" run sensr --exec "$exec_cmd" >"$tmp/out" 2>&1; rc=$?
+grep -q "did you mean sensor?" "$tmp/out"; check "a misspelt suite gets a did-you-mean" $((rc != 2 || $? != 0))
+"$W" run tcp-echo --exec "$exec_cmd" --case tcp-echo.0001 >"$tmp/out" 2>&1; rc=$?
+grep -q "did you mean tcp-echo.001?" "$tmp/out"; check "a misspelt case id gets a did-you-mean" $((rc != 2 || $? != 0))
+for c in run list show lint; do
+  "$W" $c --help >"$tmp/out" 2>&1; rc=$?
+  "$W" help $c >"$tmp/out2" 2>&1
+  cmp -s "$tmp/out" "$tmp/out2"; check "$c --help exits 0 and is what help $c prints" $((rc + $?))
+done
+"$W" list tcp-echo --keyword basic --keyword '!ascii' --case 'tcp-echo.01*' >"$tmp/out" 2>&1
+[ "$(wc -l <"$tmp/out")" -ge 1 ] && ! grep -q ascii "$tmp/out"
+check "list: repeated and excluded keywords, with --case" $?
 "$W" list --level all >"$tmp/out" 2>&1 && grep -q "sensor.001" "$tmp/out"
 check "list --level all lists every level" $?
 
@@ -178,17 +196,17 @@ cmp -s "$tmp/j1" "$tmp/j4"; check "the same report order with -j 1 and -j 4" $?
 cp "$ECHO" "$tmp/leakcheck-echo-server"
 "$W" run tcp-echo --exec "$tmp/leakcheck-echo-server --listen {addr}" --level core -j 3 \
     >/dev/null 2>&1
-wait_pgrep "$tmp/leakcheck-echo-server" 1; check "no server left after a run" $?
+wait_pgrep "^$tmp/leakcheck-echo-server" 1; check "no server left after a run" $?
 # (a case that sleeps: the whole suite can end before the signal comes)
 printf 'id: tcp-echo.001\ntitle: t\nrequirement: ECHO-1\nlevel: core\n\nconnect a\nsleep 8000\n' \
     >"$tmp/conf/cases/tcp-echo/001-bad.case"
 "$W" --conformance "$tmp/conf" run tcp-echo \
     --exec "$tmp/leakcheck-echo-server --listen {addr}" >/dev/null 2>&1 &
 pid=$!
-wait_pgrep "$tmp/leakcheck-echo-server" 0; check "the server runs during the case" $?
+wait_pgrep "^$tmp/leakcheck-echo-server" 0; check "the server runs during the case" $?
 kill -TERM $pid
 wait $pid 2>/dev/null
-wait_pgrep "$tmp/leakcheck-echo-server" 1
+wait_pgrep "^$tmp/leakcheck-echo-server" 1
 check "no server left after wirecheck is interrupted" $?
 
 echo "$fails failed"
