@@ -171,6 +171,15 @@ if [ -x "$ECHOC" ]; then
     check "expect-close unread passes on a close with unread data" "$(cat "$tmp/rc-unread")"
 fi
 
+# A progress line on a terminal (script(1) gives it one), never in a pipe or a file.
+if command -v script >/dev/null 2>&1; then
+  script -qec "\"$W\" run tcp-echo --exec \"$exec_cmd\" --case 'tcp-echo.00[1-3]' --quiet" \
+      /dev/null >"$tmp/tty" 2>&1
+  grep -q "tcp-echo: 3/3 cases, 0 failing" "$tmp/tty"; check "a terminal gets a progress line" $?
+fi
+"$W" run tcp-echo --exec "$exec_cmd" --case 'tcp-echo.00[1-3]' --quiet >"$tmp/out" 2>"$tmp/err"
+! grep -q "cases, " "$tmp/err"; check "a pipe gets no progress line" $?
+
 # Report formats.
 sel="tcp-echo.00[1-3]"
 "$W" run tcp-echo --exec "$exec_cmd" --case "$sel" --format tap >"$tmp/tap" 2>"$tmp/tap.err"

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "load/selection.h"
@@ -37,7 +38,7 @@ static const char usage[] =
     "            3 the target could not be started or reached, 4 --max-time reached\n"
     "\n"
     "The conformance directory is --conformance DIR, else $WIRECHECK_CONFORMANCE, else\n"
-    "the one this binary was built from.\n";
+    "../share/wirecheck beside an installed binary, else the one this binary was built from.\n";
 
 /* Runs subcommand |cmd|; -1 when there is none of that name. */
 static int main_dispatch(const struct cli *cli, const char *cmd, int argc, char **argv)
@@ -61,12 +62,36 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+/* An installed wirecheck finds its cases beside itself: <prefix>/share/wirecheck for
+ * <prefix>/bin/wirecheck. Returns |buf| when that folder holds SPEC.md, else NULL. */
+static const char *installed_dir(char *buf, size_t len)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = 0;
+    snprintf(buf, len, "%s/../share/wirecheck", exe);
+    char spec[4300];
+    snprintf(spec, sizeof spec, "%s/SPEC.md", buf);
+    return access(spec, R_OK) == 0 ? buf : NULL;
+}
+
 int main(int argc, char **argv)
 {
     struct cli cli;
     memset(&cli, 0, sizeof cli);
+    /* --conformance, else $WIRECHECK_CONFORMANCE, else beside an installed binary, else the
+     * source tree this one was built from. */
+    static char beside[4200];
     cli.dir = getenv("WIRECHECK_CONFORMANCE");
     if (!cli.dir || !*cli.dir)
+        cli.dir = installed_dir(beside, sizeof beside);
+    if (!cli.dir)
         cli.dir = WIRECHECK_CONFORMANCE_DIR;
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {

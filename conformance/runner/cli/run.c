@@ -176,8 +176,11 @@ static int load_list(const char *path, struct idlist *l, int required)
 }
 
 struct stream_ctx {
-    FILE *out;
+    FILE *out;                    /* NULL: the cases are not streamed */
     const struct report_opts *ro;
+    int progress;                 /* a progress line on stderr, a terminal */
+    int64_t t0;
+    unsigned done, failing;
 };
 
 /* The watchdog: --max-time after the start, whatever the run is doing (a target that stopped
@@ -241,8 +244,20 @@ static int write_report(FILE *f, enum report_format format, struct run *run,
 static void on_done(struct run *run, size_t i, void *p)
 {
     struct stream_ctx *sc = p;
-    report_text_case(sc->out, run, i, sc->ro);
-    fflush(sc->out);
+    if (sc->out) {
+        report_text_case(sc->out, run, i, sc->ro);
+        fflush(sc->out);
+    }
+    if (sc->progress) {
+        const struct case_result *r = &run->res[i];
+        sc->done++;
+        sc->failing += (outcome_is_failure(r->play.v.outcome) && !r->known) || r->unexpected_pass;
+        fprintf(stderr, "\r\033[K%s: %u/%zu cases, %u failing, %.1f s", run->s->name, sc->done,
+                run->n_selected, sc->failing, (double)(clk_now_ms() - sc->t0) / 1000.0);
+        if (sc->done == run->n_selected)
+            fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
 }
 
 /* The ids --last-failed read: borrowed by the selection until the command ends. */
@@ -489,10 +504,14 @@ static int run_command(const struct cli *cli, int argc, char **argv)
     const char *nc = getenv("NO_COLOR");
     ro.color = strcmp(color, "always") == 0 ||
                (strcmp(color, "auto") == 0 && isatty(fileno(out)) && !(nc && *nc));
-    struct stream_ctx sc = {out, &ro};
+    /* Cases stream as they end in the text report; otherwise a terminal gets a progress line
+     * (never a pipe or a file: CI logs stay clean). */
+    int streamed = ro.format == FORMAT_TEXT && !quiet;
+    struct stream_ctx sc = {streamed ? out : NULL, &ro, 0, clk_now_ms(), 0, 0};
+    sc.progress = !(streamed && isatty(fileno(out))) && isatty(2);
     struct run run;
     rc = run_suite(&run, &o, s, have_spec ? &spec : NULL,
-                   ro.format == FORMAT_TEXT && !quiet ? on_done : NULL, &sc, err, sizeof err);
+                   streamed || sc.progress ? on_done : NULL, &sc, err, sizeof err);
     if (rc) {
         fprintf(stderr, "wirecheck: %s\n", err);
     } else {
