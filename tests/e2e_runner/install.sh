@@ -31,6 +31,9 @@ installed() {
     "$root/bin/wirecheck" run sensor-client --exec "$root/bin/sensor-client --connect {addr} \
 --timeout 1000" --level core --quiet
     check "$what: the installed sensor-client passes its suite" $?
+    grep -q '^\.TH WIRECHECK' "$root/share/man/man1/wirecheck.1" &&
+        grep -q '^\.TH SENSOR-SERVER' "$root/share/man/man1/sensor-server.1"
+    check "$what: man pages for wirecheck and the programs" $?
 }
 
 cmake --install "$B" --prefix "$tmp/prefix" >"$tmp/install.log" 2>&1
