@@ -42,7 +42,7 @@ void cli_suite_hint(const struct cli *cli, const char *name, char *out, size_t l
     while (names[n])
         n++;
     const char *near = selection_suggest(name, (const char *const *)names, n);
-    size_t k = (size_t)snprintf(out, len, near ? "; did you mean %s?" : "", near);
+    size_t k = near ? (size_t)snprintf(out, len, "; did you mean %s?", near) : 0;
     if (k < len) {
         k += (size_t)snprintf(out + k, len - k, " (suites:");
         for (size_t i = 0; i < n && k < len; i++)
