@@ -6,6 +6,43 @@
 
 #include "report/report.h"
 
+int report_requirement_at(const struct run *run, size_t i, struct report_requirement *t)
+{
+    const struct case_result *r = &run->res[i];
+    if (!r->selected)
+        return 0;
+    for (size_t k = 0; k < i; k++) {
+        if (run->res[k].selected && strcmp(run->res[k].c->requirement, r->c->requirement) == 0)
+            return 0;
+    }
+    memset(t, 0, sizeof *t);
+    t->id = r->c->requirement;
+    bytes_init(&t->ids, 4096);
+    bytes_init(&t->xids, 4096);
+    for (size_t k = i; k < run->n; k++) {
+        const struct case_result *q = &run->res[k];
+        if (!q->selected || strcmp(q->c->requirement, t->id) != 0)
+            continue;
+        t->cases++;
+        if (outcome_is_failure(q->play.v.outcome) || q->play.v.outcome == OUT_WARN ||
+            q->not_run) {
+            t->bad++;
+            t->warned += q->play.v.outcome == OUT_WARN;
+            bytes_printf(&t->ids, " %s", q->c->id);
+        } else if (q->unexpected_pass) {
+            t->xpass++;
+            bytes_printf(&t->xids, " %s", q->c->id);
+        }
+    }
+    return 1;
+}
+
+void report_requirement_cleanup(struct report_requirement *t)
+{
+    bytes_cleanup(&t->ids);
+    bytes_cleanup(&t->xids);
+}
+
 const char *report_name(const struct run *run, const struct report_opts *ro)
 {
     return ro->name && *ro->name ? ro->name : run->s->name;

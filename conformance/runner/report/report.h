@@ -17,6 +17,23 @@ struct report_opts {
     const char *name; /* --name: what this run is called in every report (NULL: the suite) */
 };
 
+/* How the selected cases citing one requirement ended. Owns |ids| and |xids|. */
+struct report_requirement {
+    const char *id;      /* the requirement ("SEN-4"), borrowed from the case */
+    unsigned cases;
+    unsigned bad;        /* failed (known failures and not-run cases included) or warned */
+    unsigned warned;     /* of which warnings (a SHOULD not met) */
+    unsigned xpass;      /* passed although the baseline expects a failure */
+    struct bytes ids;    /* " id id": the bad ones */
+    struct bytes xids;   /* " id id": the unexpected passes */
+};
+
+/* When run->res[i] is the first selected case citing its requirement, fills |t| (release it
+ * with report_requirement_cleanup) and returns 1; else returns 0. The requirement is met when
+ * |bad| is 0; an unexpected pass counts as met (the baseline is what is out of date). */
+int report_requirement_at(const struct run *run, size_t i, struct report_requirement *t);
+void report_requirement_cleanup(struct report_requirement *t);
+
 /* The run's name in reports: --name, else the suite's. */
 const char *report_name(const struct run *run, const struct report_opts *ro);
 

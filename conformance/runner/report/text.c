@@ -81,43 +81,18 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
     if (!run->fatal)
         fprintf(f, "  by requirement:\n");
     for (size_t i = 0; !run->fatal && i < run->n; i++) {
-        const struct case_result *r = &run->res[i];
-        if (!r->selected)
+        struct report_requirement t;
+        if (!report_requirement_at(run, i, &t))
             continue;
-        int first = 1;
-        for (size_t k = 0; k < i && first; k++)
-            first = !(run->res[k].selected &&
-                      strcmp(run->res[k].c->requirement, r->c->requirement) == 0);
-        if (!first)
-            continue;
-        /* The line says whether the requirement is met: an unexpected pass is a pass here
-         * (it is the baseline that is out of date), flagged on its own. */
-        unsigned n = 0, bad = 0, nx = 0, nw = 0;
-        struct bytes ids, xids;
-        bytes_init(&ids, 4096);
-        bytes_init(&xids, 4096);
-        for (size_t k = i; k < run->n; k++) {
-            const struct case_result *q = &run->res[k];
-            if (!q->selected || strcmp(q->c->requirement, r->c->requirement) != 0)
-                continue;
-            n++;
-            if (outcome_is_failure(q->play.v.outcome) || q->play.v.outcome == OUT_WARN) {
-                bad++;
-                nw += q->play.v.outcome == OUT_WARN;
-                bytes_printf(&ids, " %s", q->c->id);
-            } else if (q->unexpected_pass) {
-                nx++;
-                bytes_printf(&xids, " %s", q->c->id);
-            }
-        }
-        const struct spec_req *req = run->spec ? spec_find(run->spec, r->c->requirement) : NULL;
-        fprintf(f, "    %-8s %-6s %-4s %u/%u%s%s%s%s%s%s\n", r->c->requirement,
-                req ? req->strength : "", !bad ? "ok" : nw == bad ? "WARN" : "FAIL", n - bad, n,
-                !bad ? "" : nw == bad ? " (not met, a warning:" : " (failing:", bytes_str(&ids), bad ? ")" : "",
-                nx ? " (unexpected pass, update the baseline:" : "", bytes_str(&xids),
+        const struct spec_req *req = run->spec ? spec_find(run->spec, t.id) : NULL;
+        unsigned bad = t.bad, nw = t.warned, nx = t.xpass;
+        fprintf(f, "    %-8s %-6s %-4s %u/%u%s%s%s%s%s%s\n", t.id, req ? req->strength : "",
+                !bad ? "ok" : nw == bad ? "WARN" : "FAIL", t.cases - bad, t.cases,
+                !bad ? "" : nw == bad ? " (not met, a warning:" : " (failing:",
+                bytes_str(&t.ids), bad ? ")" : "",
+                nx ? " (unexpected pass, update the baseline:" : "", bytes_str(&t.xids),
                 nx ? ")" : "");
-        bytes_cleanup(&ids);
-        bytes_cleanup(&xids);
+        report_requirement_cleanup(&t);
     }
     int code = run_exit_code(run);
     const char *col = ro->color ? (code ? "\033[1;31m" : "\033[1;32m") : "";
