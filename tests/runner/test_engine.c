@@ -99,8 +99,11 @@ static void test_engine_different_bytes_fail_at_their_line(void **state)
     assert_int_equal(res.v.outcome, OUT_FAIL);
     assert_int_equal(res.v.line, 6);
     assert_non_null(strstr(res.v.reason, "line 6: expect"));
-    assert_non_null(strstr(res.v.reason, "byte 3 differs: expected 0x58, received 0x64"));
+    assert_non_null(strstr(res.v.reason, "byte 3 differs: expected 'X', received 'd'"));
     assert_non_null(strstr(bytes_str(&res.detail), "first difference at byte 3"));
+    /* A caret under the differing byte of the received text: 3 characters in. */
+    assert_non_null(strstr(bytes_str(&res.detail), "  received (7 bytes): \"abcdef\\n\"\n"
+                                                   "                          ^ first difference"));
     engine_result_cleanup(&res);
     echo_stop(&e);
 }
@@ -119,6 +122,8 @@ static void test_engine_expect_of_more_bytes_than_sent_times_out(void **state)
     /* The step's own timeout, not the case's. */
     assert_null(strstr(res.v.reason, "ran out of time"));
     assert_non_null(strstr(bytes_str(&res.detail), "\"abc\""));
+    /* What was expected is shown even though nothing more came. */
+    assert_non_null(strstr(bytes_str(&res.detail), "expected (6 bytes): \"abcdef\""));
     engine_result_cleanup(&res);
     echo_stop(&e);
 }

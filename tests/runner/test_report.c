@@ -122,6 +122,8 @@ static struct fixture *build(unsigned mask)
     fx->run.n = N_ROWS;
     fx->run.n_selected = fx->selected;
     snprintf(fx->run.target_desc, sizeof fx->run.target_desc, "./server --port 7 & <x>");
+    fx->o.exec = "./server --port 7 & 'x'";
+    fx->o.scale = 2;
     fx->run.wall_ms = 1234.0;
     return fx;
 }
@@ -446,6 +448,13 @@ static void test_report_text_case_lines(void **state)
         snprintf(want, sizeof want, "\n          baseline: %s%s\n", w->known ? w->known : "",
                  w->unexpected_pass ? " -- but it passed: update the baseline" : "");
         assert_int_equal(strstr(out, want) != NULL, w->known != NULL);
+        /* A failure or a warning ends with the command that runs just it again, quoted for
+         * the shell. */
+        int rerun = w->outcome == OUT_FAIL || w->outcome == OUT_CRASH ||
+                    w->outcome == OUT_TIMEOUT || w->outcome == OUT_WARN;
+        snprintf(want, sizeof want, "\n          rerun: wirecheck run r --case %s --exec "
+                 "'./server --port 7 & '\\''x'\\''' --timeout-scale 2\n", w->id);
+        assert_int_equal(strstr(out, want) != NULL, rerun);
         int transcript = w->outcome != OUT_PASS && w->outcome != OUT_SKIP;
         assert_int_equal(strstr(out, "transcript (> sent") != NULL, transcript);
         free(out);

@@ -37,6 +37,27 @@ static void show(struct bytes *d, const char *label, const unsigned char *p, siz
     }
 }
 
+/* How wide |p|[0..n) is once bytes_escape has written it (without the quotes). */
+static size_t escaped_width(const unsigned char *p, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = p[i];
+        w += strchr("\"\\\n\r\t", c) && c ? 2 : c == 0 ? 2 : (c >= 0x20 && c < 0x7f) ? 1 : 4;
+    }
+    return w;
+}
+
+/* A byte for a one-line message: 'C' when printable, else 0x0a. */
+static const char *byte_text(unsigned char c, char out[8])
+{
+    if (c >= 0x20 && c < 0x7f && c != '\'')
+        snprintf(out, 8, "'%c'", c);
+    else
+        snprintf(out, 8, "0x%02x", (unsigned)c);
+    return out;
+}
+
 /* Expected against received around the first differing byte |at|. */
 static void mismatch_detail(struct session *s, const unsigned char *want, size_t wl,
                             const unsigned char *got, size_t gl, size_t at, size_t stream_off)
@@ -51,13 +72,22 @@ static void mismatch_detail(struct session *s, const unsigned char *want, size_t
     size_t gend = gl - from > 96 ? from + 96 : gl;
     show(d, from ? "expected, from there" : "expected", want + from, wend - from,
          stream_off + from);
-    show(d, from ? "received, from there" : "received", got + from, gend - from,
-         stream_off + from);
+    const char *label = from ? "received, from there" : "received";
+    show(d, label, got + from, gend - from, stream_off + from);
+    /* Both shown as text: a caret under the first byte that differs. */
+    if (wend - from <= 400 && gend - from <= 400 && bytes_is_texty(want + from, wend - from) &&
+        bytes_is_texty(got + from, gend - from) && at < gend) {
+        char head[96];
+        size_t n = gend - from;
+        int hl = snprintf(head, sizeof head, "  %s (%zu byte%s): \"", label, n, n == 1 ? "" : "s");
+        bytes_fill(d, ' ', (size_t)hl + escaped_width(got + from, at - from));
+        bytes_puts(d, "^ first difference\n");
+    }
 }
 
 /* How a wait that did not complete ends the step: non-strict if the case allows it. */
 static int unmet(struct session *s, const struct cf_step *st, struct conn *c, int timed_out,
-                 size_t got, size_t want)
+                 size_t got, size_t want, const unsigned char *want_bytes, size_t want_len)
 {
     unsigned happened = timed_out ? CF_CLOSE_TIMEOUT : c->closed;
     const char *what = timed_out ? "nothing more arrived in time"
@@ -68,8 +98,19 @@ static int unmet(struct session *s, const struct cf_step *st, struct conn *c, in
         session_fail(s, st, OUT_NONSTRICT, "%s instead (allowed, not preferred)", what);
         return -1;
     }
-    if (got && c->rx.len)
-        show(session_detail(s), "received so far", c->rx.data, c->rx.len, c->rx_off);
+    /* What was expected is always shown, also when nothing (or a close) came instead. */
+    struct bytes *d = session_detail(s);
+    if (d->len == 0) {
+        if (st->regex)
+            bytes_printf(d, "  expected a line matching /%s/\n", st->regex);
+        else if (want_bytes)
+            show(d, st->op == CF_EXPECT_LINE ? "expected line" : "expected", want_bytes,
+                 want_len, c->rx_off);
+        if (got && c->rx.len)
+            show(d, "received so far", c->rx.data, c->rx.len, c->rx_off);
+        else
+            bytes_puts(d, "  received: nothing\n");
+    }
     session_fail(s, st, timed_out ? OUT_TIMEOUT : OUT_FAIL, "%s after %zu of %zu expected bytes",
              what, got, want);
     return -1;
@@ -96,8 +137,9 @@ static int expect_bytes(struct session *s, const struct cf_step *st, struct conn
             while (c->rx.data[at] == want[at])
                 at++;
             mismatch_detail(s, want, wl, c->rx.data, c->rx.len, at, c->rx_off);
-            session_fail(s, st, OUT_FAIL, "byte %zu differs: expected 0x%02x, received 0x%02x",
-                     at, (unsigned)want[at], (unsigned)c->rx.data[at]);
+            char we[8], ge[8];
+            session_fail(s, st, OUT_FAIL, "byte %zu differs: expected %s, received %s", at,
+                         byte_text(want[at], we), byte_text(c->rx.data[at], ge));
             rc = -1;
             break;
         }
@@ -110,12 +152,12 @@ static int expect_bytes(struct session *s, const struct cf_step *st, struct conn
             break;
         }
         if (c->closed) {
-            rc = unmet(s, st, c, 0, c->rx.len, wl);
+            rc = unmet(s, st, c, 0, c->rx.len, wl, want, wl);
             break;
         }
         ssize_t n = conn_fill(c, deadline);
         if (n == -ETIMEDOUT) {
-            rc = unmet(s, st, c, 1, c->rx.len, wl);
+            rc = unmet(s, st, c, 1, c->rx.len, wl, want, wl);
             break;
         }
         if (n < 0) {
@@ -166,12 +208,12 @@ static int expect_line(struct session *s, const struct cf_step *st, struct conn 
             break;
         }
         if (c->closed) {
-            unmet(s, st, c, 0, c->rx.len, c->rx.len + 1);
+            unmet(s, st, c, 0, c->rx.len, c->rx.len + 1, st->data.bytes, st->data.len);
             break;
         }
         ssize_t n = conn_fill(c, deadline);
         if (n == -ETIMEDOUT) {
-            unmet(s, st, c, 1, c->rx.len, c->rx.len + 1);
+            unmet(s, st, c, 1, c->rx.len, c->rx.len + 1, st->data.bytes, st->data.len);
             break;
         }
         if (n < 0) {
@@ -309,9 +351,11 @@ static int expect_datagram(struct session *s, const struct cf_step *st, struct c
         mismatch_detail(s, want, wl, buf, got, at, 0);
         if (got != wl)
             session_fail(s, st, OUT_FAIL, "datagram of %zu bytes, expected %zu", got, wl);
-        else
-            session_fail(s, st, OUT_FAIL, "datagram byte %zu differs: expected 0x%02x, received "
-                     "0x%02x", at, (unsigned)want[at], (unsigned)buf[at]);
+        else {
+            char we[8], ge[8];
+            session_fail(s, st, OUT_FAIL, "datagram byte %zu differs: expected %s, received %s",
+                         at, byte_text(want[at], we), byte_text(buf[at], ge));
+        }
         goto out;
     }
     rc = 0;

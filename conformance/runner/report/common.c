@@ -43,6 +43,44 @@ void report_requirement_cleanup(struct report_requirement *t)
     bytes_cleanup(&t->xids);
 }
 
+/* Appends |s| as one shell word: as it is when it has only safe characters, else quoted. */
+static int shell_word(struct bytes *out, const char *s)
+{
+    if (*s && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                        "._-/:=+,@%") == strlen(s))
+        return bytes_puts(out, s);
+    int rc = bytes_puts(out, "'");
+    for (; rc == 0 && *s; s++)
+        rc = *s == '\'' ? bytes_puts(out, "'\\''") : bytes_append(out, s, 1);
+    return rc == 0 ? bytes_puts(out, "'") : rc;
+}
+
+int report_rerun(const struct run *run, const struct case_result *r, struct bytes *out)
+{
+    const struct run_opts *o = run->o;
+    int rc = bytes_printf(out, "wirecheck run %s --case %s", run->s->name, r->c->id);
+    if (rc == 0 && o->exec) {
+        rc = bytes_puts(out, " --exec ");
+        if (rc == 0)
+            rc = shell_word(out, o->exec);
+    }
+    if (rc == 0 && o->connect) {
+        rc = bytes_puts(out, " --connect ");
+        if (rc == 0)
+            rc = shell_word(out, o->connect);
+    }
+    if (rc == 0 && o->listen) {
+        rc = bytes_puts(out, " --listen ");
+        if (rc == 0)
+            rc = shell_word(out, o->listen);
+    }
+    if (rc == 0 && o->scale != 1.0)
+        rc = bytes_printf(out, " --timeout-scale %g", o->scale);
+    if (rc == 0 && o->strict)
+        rc = bytes_puts(out, " --strict");
+    return rc;
+}
+
 const char *report_name(const struct run *run, const struct report_opts *ro)
 {
     return ro->name && *ro->name ? ro->name : run->s->name;

@@ -62,8 +62,8 @@ static cJSON *transcript_json(struct transcript *tr)
     return a;
 }
 
-static cJSON *case_json(const struct case_result *r, const struct spec *spec,
-                        const struct report_opts *ro)
+static cJSON *case_json(const struct run *run, const struct case_result *r,
+                        const struct spec *spec, const struct report_opts *ro)
 {
     const struct cf_case *c = r->c;
     cJSON *o = cJSON_CreateObject();
@@ -101,6 +101,14 @@ static cJSON *case_json(const struct case_result *r, const struct spec *spec,
                               transcript_json((struct transcript *)&r->play.tr));
     else
         cJSON_AddNullToObject(o, "transcript");
+    struct bytes cmd;
+    bytes_init(&cmd, 8192);
+    if ((outcome_is_failure(r->play.v.outcome) || r->play.v.outcome == OUT_WARN) &&
+        !r->not_run && report_rerun(run, r, &cmd) == 0)
+        add_safe(o, "rerun", cmd.data, cmd.len);
+    else
+        cJSON_AddNullToObject(o, "rerun");
+    bytes_cleanup(&cmd);
     add_opt(o, "stdout_tail", r->out_tail);
     add_opt(o, "stderr_tail", r->err_tail);
     return o;
@@ -168,7 +176,7 @@ int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
         counts[r->play.v.outcome]++;
         known += r->known && outcome_is_failure(r->play.v.outcome);
         xpass += (unsigned)r->unexpected_pass;
-        cJSON_AddItemToArray(cases, case_json(r, run->spec, ro));
+        cJSON_AddItemToArray(cases, case_json(run, r, run->spec, ro));
     }
     cJSON *sum = cJSON_AddObjectToObject(root, "summary");
     if (sum) {

@@ -34,6 +34,10 @@ struct report_requirement {
 int report_requirement_at(const struct run *run, size_t i, struct report_requirement *t);
 void report_requirement_cleanup(struct report_requirement *t);
 
+/* The one command that runs case |r| again against the same target, shell-quoted
+ * ("wirecheck run sensor --case sensor.013 --exec './server'"). Returns 0 or a bytes error. */
+int report_rerun(const struct run *run, const struct case_result *r, struct bytes *out);
+
 /* The run's name in reports: --name, else the suite's. */
 const char *report_name(const struct run *run, const struct report_opts *ro);
 
