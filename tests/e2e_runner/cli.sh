@@ -180,6 +180,22 @@ fi
 "$W" run tcp-echo --exec "$exec_cmd" --case 'tcp-echo.00[1-3]' --quiet >"$tmp/out" 2>"$tmp/err"
 ! grep -q "cases, " "$tmp/err"; check "a pipe gets no progress line" $?
 
+# serve: the server side of a client case, for a client started by hand (here, ours).
+"$W" serve tcp-echo-client.001 --listen 127.0.0.1:0 >"$tmp/serve" 2>&1 &
+spid=$!
+port=""
+for i in $(seq 1 100); do
+  port=$(sed -n 's/.* on 127\.0\.0\.1:\([0-9]*\):.*/\1/p' "$tmp/serve" | head -1)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+"$(dirname "$ECHO")/echo-client" --connect "127.0.0.1:$port" >/dev/null 2>&1
+wait $spid; rc=$?
+grep -q "accepted the client's connection" "$tmp/serve" && grep -q "^PASS" "$tmp/serve"
+check "serve plays a client case for a client started by hand" $((rc + $?))
+"$W" serve tcp-echo.001 >"$tmp/out" 2>&1
+check "serve refuses a server case (exit 2)" $(($? != 2))
+
 # Report formats.
 sel="tcp-echo.00[1-3]"
 "$W" run tcp-echo --exec "$exec_cmd" --case "$sel" --format tap >"$tmp/tap" 2>"$tmp/tap.err"

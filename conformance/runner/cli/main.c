@@ -30,6 +30,10 @@ static const char usage[] =
     "                       run a suite; `wirecheck run --help` lists the options\n"
     "  lint                 check every case file and SPEC.md (each requirement has a case,\n"
     "                       each case cites an existing requirement of its level)\n"
+    "  serve CASE-ID [--listen HOST:PORT]\n"
+    "                       play the server of one client case, printing the exchange as it\n"
+    "                       happens, for a client started by hand\n"
+    "  help [COMMAND]       this text, or COMMAND's own --help\n"
     "\n"
     "suites: tcp-echo, tcp-echo-threaded, udp-echo, sensor (servers);\n"
     "        tcp-echo-client, udp-echo-client, sensor-client (clients)\n"
@@ -51,6 +55,8 @@ static int main_dispatch(const struct cli *cli, const char *cmd, int argc, char 
         return cli_cmd_show(cli, argc, argv);
     if (strcmp(cmd, "lint") == 0)
         return cli_cmd_lint(cli, argc, argv);
+    if (strcmp(cmd, "serve") == 0)
+        return cli_cmd_serve(cli, argc, argv);
     return -1;
 }
 
@@ -147,8 +153,8 @@ int main(int argc, char **argv)
         fputs(usage, stdout);
         return 0;
     }
-    static const char *const commands[] = {"run", "list", "show", "lint", "help"};
-    const char *near = selection_suggest(cmd, commands, 5);
+    static const char *const commands[] = {"run", "list", "show", "lint", "serve", "help"};
+    const char *near = selection_suggest(cmd, commands, 6);
     fprintf(stderr, "wirecheck: unknown command '%s'%s%s%s\n%s", cmd, near ? "; did you mean " : "",
             near ? near : "", near ? "?" : "", usage);
     return 2;

@@ -73,6 +73,8 @@ void tr_bytes(struct transcript *tr, unsigned session, const char *conn, enum tr
             memcpy(e->data, p, e->shown);
         else
             e->shown = 0;
+        if (tr->live)
+            tr->live(e, tr->live_ctx);
     }
     pthread_mutex_unlock(&tr->mu);
 }
@@ -92,51 +94,54 @@ void tr_note(struct transcript *tr, unsigned session, const char *conn, enum tr_
         e->kind = kind;
         set_conn(e, conn);
         e->text = strdup(buf);
+        if (tr->live)
+            tr->live(e, tr->live_ctx);
     }
     pthread_mutex_unlock(&tr->mu);
+}
+
+int tr_render_event(const struct tr_event *e, struct bytes *out, const char *indent)
+{
+    char who[CF_NAME_MAX + 16];
+    if (e->session)
+        snprintf(who, sizeof who, "%s#%u", e->conn, e->session - 1);
+    else
+        snprintf(who, sizeof who, "%s", e->conn);
+    const char *mark = e->kind == TR_SEND ? ">" : e->kind == TR_RECV ? "<"
+                     : e->kind == TR_ERROR ? "!" : "*";
+    int rc = bytes_printf(out, "%s+%8.1f ms  %-8s %s ", indent, (double)e->t_us / 1000.0, who,
+                          mark);
+    if (rc < 0)
+        return rc;
+    if (e->kind != TR_SEND && e->kind != TR_RECV)
+        return bytes_printf(out, "%s\n", e->text ? e->text : "");
+    rc = bytes_printf(out, "%zu byte%s @%zu", e->len, e->len == 1 ? "" : "s", e->offset);
+    if (rc == 0 && e->len && bytes_is_texty(e->data, e->shown)) {
+        rc = bytes_puts(out, "  ");
+        if (rc == 0)
+            rc = bytes_escape(out, e->data, e->shown, 200);
+        if (rc == 0 && e->shown < e->len)
+            rc = bytes_printf(out, " ... (%zu more)", e->len - e->shown);
+        if (rc == 0)
+            rc = bytes_puts(out, "\n");
+    } else if (rc == 0 && e->len) {
+        char ind[64];
+        snprintf(ind, sizeof ind, "%s      ", indent);
+        rc = bytes_puts(out, "\n");
+        if (rc == 0)
+            rc = bytes_hexdump(out, e->data, e->shown, e->offset, 4, ind);
+    } else if (rc == 0) {
+        rc = bytes_puts(out, "\n");
+    }
+    return rc;
 }
 
 int tr_render(struct transcript *tr, struct bytes *out, const char *indent)
 {
     int rc = 0;
     pthread_mutex_lock(&tr->mu);
-    for (size_t i = 0; rc == 0 && i < tr->n; i++) {
-        const struct tr_event *e = &tr->ev[i];
-        char who[CF_NAME_MAX + 16];
-        if (e->session)
-            snprintf(who, sizeof who, "%s#%u", e->conn, e->session - 1);
-        else
-            snprintf(who, sizeof who, "%s", e->conn);
-        const char *mark = e->kind == TR_SEND ? ">" : e->kind == TR_RECV ? "<"
-                         : e->kind == TR_ERROR ? "!" : "*";
-        rc = bytes_printf(out, "%s+%8.1f ms  %-8s %s ", indent, (double)e->t_us / 1000.0, who,
-                          mark);
-        if (rc < 0)
-            break;
-        if (e->kind == TR_SEND || e->kind == TR_RECV) {
-            rc = bytes_printf(out, "%zu byte%s @%zu", e->len, e->len == 1 ? "" : "s",
-                              e->offset);
-            if (rc == 0 && e->len && bytes_is_texty(e->data, e->shown)) {
-                rc = bytes_puts(out, "  ");
-                if (rc == 0)
-                    rc = bytes_escape(out, e->data, e->shown, 200);
-                if (rc == 0 && e->shown < e->len)
-                    rc = bytes_printf(out, " ... (%zu more)", e->len - e->shown);
-                if (rc == 0)
-                    rc = bytes_puts(out, "\n");
-            } else if (rc == 0 && e->len) {
-                char ind[64];
-                snprintf(ind, sizeof ind, "%s      ", indent);
-                rc = bytes_puts(out, "\n");
-                if (rc == 0)
-                    rc = bytes_hexdump(out, e->data, e->shown, e->offset, 4, ind);
-            } else if (rc == 0) {
-                rc = bytes_puts(out, "\n");
-            }
-        } else {
-            rc = bytes_printf(out, "%s\n", e->text ? e->text : "");
-        }
-    }
+    for (size_t i = 0; rc == 0 && i < tr->n; i++)
+        rc = tr_render_event(&tr->ev[i], out, indent);
     if (rc == 0 && tr->dropped)
         rc = bytes_printf(out, "%s(%zu more events not recorded)\n", indent, tr->dropped);
     pthread_mutex_unlock(&tr->mu);

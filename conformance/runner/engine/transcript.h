@@ -40,6 +40,10 @@ struct transcript {
     struct tr_event *ev;
     size_t n, cap, max;
     size_t dropped;
+    /* Called with each event as it is recorded, under the transcript's lock (NULL: none): for
+     * commands that show an exchange as it happens. Set after tr_init. */
+    void (*live)(const struct tr_event *e, void *ctx);
+    void *live_ctx;
 };
 
 /* Starts an empty transcript whose clock starts now. |max_events| 0: the default. */
@@ -54,6 +58,9 @@ void tr_bytes(struct transcript *tr, unsigned session, const char *conn, enum tr
 /* Records a text event (TR_EVENT or TR_ERROR). */
 void tr_note(struct transcript *tr, unsigned session, const char *conn, enum tr_kind kind,
              const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Appends one event as tr_render writes it. Returns 0 or a bytes_* error. */
+int tr_render_event(const struct tr_event *e, struct bytes *out, const char *indent);
 
 /*
  * Appends the timeline as text, one event per line:
