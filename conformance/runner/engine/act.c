@@ -58,6 +58,12 @@ static int do_send(struct session *s, const struct cf_step *st, struct conn *c)
                  sent, len);
         return -1;
     }
+    if (rc < 0 && s->e->env->client_role && (rc == -EPIPE || rc == -ECONNRESET)) {
+        /* Said as what the client did, not as the runner's error. */
+        session_fail(s, st, OUT_FAIL, "the client closed the connection before the runner had "
+                     "sent all of this: %zu of %zu bytes went out (%s)", sent, len, errtext(rc));
+        return -1;
+    }
     if (rc < 0) {
         session_fail(s, st, OUT_FAIL, "send failed after %zu of %zu bytes: %s", sent, len,
                  errtext(rc));

@@ -31,6 +31,14 @@ void report_text_case(FILE *f, const struct run *run, size_t i, const struct rep
     if (r->known)
         fprintf(f, "          baseline: %s%s\n", r->known,
                 r->unexpected_pass ? " -- but it passed: update the baseline" : "");
+    if (r->play.v.outcome != OUT_PASS || ro->transcript == TRANSCRIPT_ALWAYS || r->liveness[0]) {
+        struct bytes b;
+        bytes_init(&b, 0);
+        if (report_details(&b, r, report_wants_transcript(r, ro), "          ") == 0)
+            fputs(bytes_str(&b), f);
+        bytes_cleanup(&b);
+    }
+    /* Last: the command that runs just this case again. */
     if ((outcome_is_failure(r->play.v.outcome) || r->play.v.outcome == OUT_WARN) &&
         !r->not_run) {
         struct bytes cmd;
@@ -38,13 +46,6 @@ void report_text_case(FILE *f, const struct run *run, size_t i, const struct rep
         if (report_rerun(run, r, &cmd) == 0)
             fprintf(f, "          rerun: %s\n", bytes_str(&cmd));
         bytes_cleanup(&cmd);
-    }
-    if (r->play.v.outcome != OUT_PASS || ro->transcript == TRANSCRIPT_ALWAYS || r->liveness[0]) {
-        struct bytes b;
-        bytes_init(&b, 0);
-        if (report_details(&b, r, report_wants_transcript(r, ro), "          ") == 0)
-            fputs(bytes_str(&b), f);
-        bytes_cleanup(&b);
     }
 }
 

@@ -163,6 +163,62 @@ static void attempt_server(struct worker *w, struct case_result *r)
     }
 }
 
+/*
+ * For a failing client case, what the client did, said from its side: the bytes it sent and
+ * was sent, how its connection ended, how it ended and what it printed last. Appended to the
+ * detail, where the runner's own view (a step that failed) is already.
+ */
+static void client_summary(struct case_result *r, struct proc *p, int still_running)
+{
+    size_t sent = 0, got = 0;
+    const char *closed = NULL;
+    struct transcript *tr = &r->play.tr;
+    pthread_mutex_lock(&tr->mu);
+    for (size_t i = 0; i < tr->n; i++) {
+        const struct tr_event *e = &tr->ev[i];
+        if (e->kind == TR_SEND)
+            sent += e->len; /* the runner's sends: what the client was sent */
+        else if (e->kind == TR_RECV)
+            got += e->len;
+        else if (e->text && strstr(e->text, "peer closed"))
+            closed = "closed its connection (FIN)";
+        else if (e->text && strstr(e->text, "unanswered"))
+            closed = "closed its connection with bytes it had not read (RST)";
+        else if (e->text && strstr(e->text, "peer reset"))
+            closed = "reset its connection (RST)";
+    }
+    pthread_mutex_unlock(&tr->mu);
+    char how[96];
+    if (still_running)
+        snprintf(how, sizeof how, "was still running at the end of the case");
+    else
+        proc_describe_end(p, how, sizeof how);
+    struct bytes *d = &r->play.detail;
+    bytes_printf(d, "what the client did: it sent %zu byte%s, was sent %zu, %s%s%s.", got,
+                 got == 1 ? "" : "s", sent, closed ? closed : "", closed ? " and " : "", how);
+    if ((closed && strstr(closed, "not read")) ||
+        strstr(r->play.v.reason, "the client closed the connection before"))
+        bytes_puts(d, " A client that stops after one read() misses the rest of a reply that "
+                      "comes in pieces: a read returns what has arrived, not a whole line.");
+    struct bytes out;
+    bytes_init(&out, 0);
+    proc_output(p, PROC_STDOUT, 0, &out);
+    size_t end = out.len;
+    while (end && out.data[end - 1] == '\n')
+        end--;
+    size_t start = end;
+    while (start && out.data[start - 1] != '\n')
+        start--;
+    if (end > start) {
+        bytes_puts(d, " It printed last: ");
+        bytes_escape(d, out.data + start, end - start, 200);
+    } else {
+        bytes_puts(d, " It printed nothing on stdout.");
+    }
+    bytes_puts(d, "\n");
+    bytes_cleanup(&out);
+}
+
 static void attempt_client(struct worker *w, struct case_result *r)
 {
     struct run *run = w->run;
@@ -198,7 +254,8 @@ static void attempt_client(struct worker *w, struct case_result *r)
     env.step_timeout_ms = (unsigned)(RUN_STEP_TIMEOUT_MS * run->o->scale);
     env.scale = run->o->scale;
     engine_play(&env, c->steps, c->n_steps, case_timeout(run, c), &r->play);
-    if (proc_running(cr.proc)) {
+    int still_running = proc_running(cr.proc);
+    if (still_running) {
         tr_note(&r->play.tr, 0, "", TR_EVENT, "the client was still running: stopped it");
         proc_stop(cr.proc, 100);
     } else if (proc_status(cr.proc) > 255) {
@@ -206,6 +263,8 @@ static void attempt_client(struct worker *w, struct case_result *r)
         proc_describe_end(cr.proc, how, sizeof how);
         verdict_escalate(&r->play.v, OUT_CRASH, 0, "client %s during %s", how, c->id);
     }
+    if (r->play.v.outcome != OUT_PASS)
+        client_summary(r, cr.proc, still_running);
     r->out_tail = tail_of(cr.proc, PROC_STDOUT, 0);
     r->err_tail = tail_of(cr.proc, PROC_STDERR, 0);
     target_client_finish(&cr);
