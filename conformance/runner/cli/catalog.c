@@ -74,6 +74,38 @@ struct suite *cli_load_suite(const struct cli *cli, const char *name)
     return s;
 }
 
+const struct cf_case *cli_load_case(const struct cli *cli, const char *cmd, const char *id,
+                                    struct suite **out)
+{
+    *out = NULL;
+    const char *dot = strrchr(id, '.');
+    if (!dot || dot == id || dot - id > 200) {
+        fprintf(stderr, "wirecheck %s: '%s' is not a case id like sensor.012\n", cmd, id);
+        return NULL;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%.*s", (int)(dot - id), id);
+    struct suite *s = cli_load_suite(cli, name);
+    if (!s)
+        return NULL;
+    const char **ids = calloc(s->n_cases ? s->n_cases : 1, sizeof *ids);
+    for (size_t i = 0; i < s->n_cases; i++) {
+        if (strcmp(s->cases[i]->id, id) == 0) {
+            free(ids);
+            *out = s;
+            return s->cases[i];
+        }
+        if (ids)
+            ids[i] = s->cases[i]->id;
+    }
+    const char *near = ids ? selection_suggest(id, ids, s->n_cases) : NULL;
+    fprintf(stderr, "wirecheck %s: no case %s%s%s%s (see wirecheck list %s)\n", cmd, id,
+            near ? "; did you mean " : "", near ? near : "", near ? "?" : "", name);
+    free(ids);
+    suite_free(s);
+    return NULL;
+}
+
 static struct suite *load_or_complain(const struct cli *cli, const char *name)
 {
     return cli_load_suite(cli, name);
@@ -215,27 +247,12 @@ int cli_cmd_show(const struct cli *cli, int argc, char **argv)
         fputs(show_usage, stderr);
         return 2;
     }
-    const char *id = argv[1];
-    const char *dot = strrchr(id, '.');
-    if (!dot || dot == id || dot - id > 200) {
-        fprintf(stderr, "wirecheck show: '%s' is not a case id like sensor.012\n", id);
+    struct suite *s;
+    const struct cf_case *c = cli_load_case(cli, "show", argv[1], &s);
+    if (!c)
         return 2;
-    }
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)(dot - id), id);
-    struct suite *s = load_or_complain(cli, name);
-    if (!s)
-        return 2;
-    const struct cf_case *c = NULL;
-    for (size_t i = 0; i < s->n_cases; i++) {
-        if (strcmp(s->cases[i]->id, id) == 0)
-            c = s->cases[i];
-    }
     int rc = 0;
-    if (!c) {
-        fprintf(stderr, "wirecheck show: no case %s\n", id);
-        rc = 2;
-    } else {
+    {
         char *text;
         size_t len;
         printf("==> %s\n", c->file);

@@ -25,6 +25,12 @@ int cli_cmd_serve(const struct cli *cli, int argc, char **argv);
 struct suite;
 struct suite *cli_load_suite(const struct cli *cli, const char *name);
 
+/* The case |id| ("sensor.012") and, in |*out|, its loaded suite (the caller frees it with
+ * suite_free); on failure prints why, as subcommand |cmd|, and returns NULL. */
+struct cf_case;
+const struct cf_case *cli_load_case(const struct cli *cli, const char *cmd, const char *id,
+                                    struct suite **out);
+
 /* "; did you mean sensor? (suites: ...)" for an unknown suite |name|, into |out|. */
 void cli_suite_hint(const struct cli *cli, const char *name, char *out, size_t len);
 

@@ -61,26 +61,17 @@ int cli_cmd_serve(const struct cli *cli, int argc, char **argv)
             return 2;
         }
     }
-    const char *dot = id ? strrchr(id, '.') : NULL;
-    if (!dot || dot == id || dot - id > 200) {
+    if (!id) {
         fputs(serve_usage, stderr);
         return 2;
     }
-    char name[256];
-    snprintf(name, sizeof name, "%.*s", (int)(dot - id), id);
-    struct suite *s = cli_load_suite(cli, name);
-    if (!s)
+    struct suite *s;
+    const struct cf_case *c = cli_load_case(cli, "serve", id, &s);
+    if (!c)
         return 2;
-    const struct cf_case *c = NULL;
-    for (size_t i = 0; i < s->n_cases; i++)
-        if (strcmp(s->cases[i]->id, id) == 0)
-            c = s->cases[i];
+    const char *name = s->name;
     int rc = 2;
     int fd = -1;
-    if (!c) {
-        fprintf(stderr, "wirecheck serve: no case %s (see wirecheck list %s)\n", id, name);
-        goto out;
-    }
     if (!s->client_role) {
         fprintf(stderr, "wirecheck serve: %s checks a server; serve plays the server of a "
                 "client case (try wirecheck run %s --exec ...)\n", id, name);
