@@ -10,10 +10,13 @@
  *   bigfile    on the first connection, writes /tmp/big without end
  *   flood      writes to stdout without end while it serves
  *   fill-tmp   fills /tmp until the disk is full, then serves
+ *   inherit    writes "FORGED" into every descriptor above 2 it inherited; exits 42 at once,
+ *              printing it, when it can read the environment variable WC_TEST_SECRET
  *   never-binds  sleeps without ever listening
  *   binds-late   listens after 1.5 s
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -124,6 +127,20 @@ int main(int argc, char **argv)
             continue;
         if (f)
             fclose(f);
+    }
+    if (strcmp(mode, "inherit") == 0) {
+        const char *secret = getenv("WC_TEST_SECRET");
+        if (secret) {
+            fprintf(stderr, "secret: %s\n", secret);
+            exit(42);
+        }
+        for (int fd = 3; fd < 1024; fd++) {
+            if (fcntl(fd, F_GETFD) >= 0) {
+                lseek(fd, 0, SEEK_SET);
+                ssize_t ignored = write(fd, "FORGED\n", 7);
+                (void)ignored;
+            }
+        }
     }
     int lfd = faulty_tcp_listen(&a, "Hostile echo server");
     if (strcmp(mode, "escape") == 0)

@@ -106,6 +106,24 @@ def main():
         check("escape: no process of the sandbox's uids is left", not sandbox_procs(base),
               str(sandbox_procs(base)))
 
+        # Descriptors and environment: the report files wirecheck has open, and a CI secret in
+        # its environment, never reach the program.
+        os.environ["WC_TEST_SECRET"] = "hunter2"
+        side = os.path.join(tmp, "side.txt")
+        rc, secs, rep, err, base, out = r.run(f"{h} inherit --listen {{addr}}",
+                                              ["--report", f"text:{side}"],
+                                              cases="tcp-echo.001")
+        del os.environ["WC_TEST_SECRET"]
+        with open(out) as f:
+            written = f.read()
+        with open(side) as f:
+            side_text = f.read()
+        check("inherit: the reports are wirecheck's, not forged",
+              rc == 0 and rep is not None and "FORGED" not in written and
+              "FORGED" not in side_text, f"exit {rc}: {written[:200]}")
+        check("inherit: the runner's environment does not reach the program (it exits 42 if "
+              "it does)", rc == 0 and "hunter2" not in written + side_text + err, err[-300:])
+
         # Stopping or killing the runner: it is in another PID namespace, under another uid.
         rc, secs, rep, err, base, _ = r.run(f"{h} stop --listen {{addr}}")
         check("stop: the runner finishes with a report", rep is not None and rc in (0, 1),

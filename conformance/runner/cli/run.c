@@ -110,15 +110,16 @@ static int load_last_failed(const char *path, struct selection *sel, char ***ids
     cJSON_ArrayForEach(c, cases)
     {
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(c, "id");
-        if (*ids && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "failed")) &&
-            cJSON_IsString(id) && ((*ids)[n] = strdup(id->valuestring)) != NULL) {
-            if (selection_add_glob(sel, (*ids)[n]) < 0) {
-                free((*ids)[n]);
-                (*ids)[n] = NULL;
-                break;
-            }
-            n++;
+        if (!*ids || !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "failed")) ||
+            !cJSON_IsString(id) || !id->valuestring[0])
+            continue; /* not a failure, or not an id: nothing to select */
+        if (!((*ids)[n] = strdup(id->valuestring)) || selection_add_glob(sel, (*ids)[n]) < 0) {
+            free((*ids)[n]);
+            (*ids)[n] = NULL;
+            cJSON_Delete(root);
+            return -1; /* more failures than a selection holds: never a partial rerun */
         }
+        n++;
     }
     cJSON_Delete(root);
     return *ids ? n : -1;
@@ -433,12 +434,11 @@ static int run_command(const struct cli *cli, int argc, char **argv)
     if (last_failed) {
         int n = load_last_failed(last_failed, &o.sel, &failed_ids);
         if (n < 0)
-            return usage_error("--last-failed %s: not a JSON report of wirecheck run", last_failed);
-        if (n == 0) {
-            fprintf(stderr, "wirecheck: --last-failed %s: no case failed last time\n",
-                    last_failed);
-            return RUN_EXIT_PASS;
-        }
+            return usage_error("--last-failed %s: not a JSON report of wirecheck run (or more "
+                               "than %d failures)", last_failed, SELECTION_MAX);
+        if (n == 0) /* as pytest --lf: nothing failed, so everything runs */
+            fprintf(stderr, "wirecheck: --last-failed %s: no case failed last time: running "
+                    "the whole selection\n", last_failed);
     }
     struct net_addr la;
     if (o.listen && net_parse_addr(o.listen, &la) < 0)
@@ -481,7 +481,7 @@ static int run_command(const struct cli *cli, int argc, char **argv)
 
     FILE *out = stdout;
     if (out_path) {
-        out = fopen(out_path, "w");
+        out = fopen(out_path, "we");
         if (!out) {
             fprintf(stderr, "wirecheck: %s: %s\n", out_path, strerror(errno));
             goto out;
@@ -490,7 +490,7 @@ static int run_command(const struct cli *cli, int argc, char **argv)
     /* Every report file is opened before the run: a path that cannot be written is a usage
      * error now, not a lost report later. */
     for (size_t k = 0; k < n_extra; k++) {
-        extra[k].f = fopen(extra[k].path, "w");
+        extra[k].f = fopen(extra[k].path, "we"); /* "e": never inherited by a program */
         if (!extra[k].f) {
             fprintf(stderr, "wirecheck: --report %s: %s\n", extra[k].path, strerror(errno));
             for (size_t j = 0; j < k; j++)

@@ -8,7 +8,7 @@
 #include "load/casefile.h"
 
 /* Most --case and --keyword options of one command. */
-#define SELECTION_MAX 64
+#define SELECTION_MAX 1024
 
 /* Borrowed strings: they must outlive the selection (argv, typically). */
 struct selection {

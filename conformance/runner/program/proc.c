@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -182,6 +183,24 @@ static void child(char *const *argv, const struct proc_spec *spec, int out_w, in
         dup2(devnull, 0);
     dup2(out_w, 1);
     dup2(err_w, 2);
+    /* Nothing of the runner's but the three streams reaches the program (its report files,
+     * a CI system's descriptors): everything else closes at exec (fail_w too, which is how a
+     * failed exec is told apart). */
+    if (close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        struct rlimit nofile;
+        long top = getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < 65536
+                       ? (long)nofile.rlim_cur : 65536;
+        for (int fd = 3; fd < top; fd++)
+            fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    /* No core dumps to slow a teardown, and the first to go when memory runs out. */
+    limit(RLIMIT_CORE, 0, 0);
+    int oom = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (oom >= 0) {
+        ssize_t ignored = write(oom, "1000", 4);
+        (void)ignored;
+        close(oom);
+    }
     const rlim_t mib = (rlim_t)1 << 20;
     if (spec->cpu_s)
         limit(RLIMIT_CPU, spec->cpu_s, (rlim_t)spec->cpu_s + 5);
@@ -339,11 +358,15 @@ void proc_stop(struct proc *p, int grace_ms)
     /* The leader is a zombie still, so its group id cannot have been reused: sweep any
      * child it left in the group, then reap. */
     kill(-p->pid, SIGKILL);
+    /* Reaped and unregistered under spawn_mu: reap_strays, in another thread, never sees the
+     * pid unregistered while it can still be reused. */
+    pthread_mutex_lock(&spawn_mu);
     int st;
     while (waitpid(p->pid, &st, 0) < 0 && errno == EINTR) {
     }
     p->reaped = 1;
     reg_del(p->pid);
+    pthread_mutex_unlock(&spawn_mu);
 }
 
 static int registered(pid_t pid)
@@ -381,14 +404,22 @@ static void reap_strays(void)
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] < '0' || e->d_name[0] > '9')
             continue;
-        char path[300], list[4096];
+        char path[300];
+        static char list[65536]; /* under spawn_mu */
         snprintf(path, sizeof path, "/proc/self/task/%s/children", e->d_name);
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
             continue;
-        ssize_t n = read(fd, list, sizeof list - 1);
+        size_t len = 0;
+        for (ssize_t n; len < sizeof list - 1 &&
+                        (n = read(fd, list + len, sizeof list - 1 - len)) > 0;)
+            len += (size_t)n;
         close(fd);
-        list[n > 0 ? n : 0] = 0;
+        /* A full buffer may end inside a number: that one is not a pid to kill. */
+        if (len == sizeof list - 1)
+            while (len && list[len - 1] != ' ')
+                len--;
+        list[len] = 0;
         for (char *s = list, *end; *s; s = end) {
             long pid = strtol(s, &end, 10);
             if (end == s)

@@ -16,6 +16,8 @@
 #include "program/command.h"
 #include "program/proc.h"
 
+/* Variables of the runner's environment passed on to a confined program, at most. */
+#define SANDBOX_MAX_ENV 32
 /* Uids handed out by one run (instances take them in turn). */
 #define SANDBOX_UIDS 1024
 
@@ -133,6 +135,38 @@ int sandbox_reachable(const char *path, int exec, char *err, size_t errlen)
         return WC_ERR_UNAVAILABLE;
     }
     return 0;
+}
+
+int sandbox_resolve(const char *name, char *out, size_t len, char *err, size_t errlen)
+{
+    if (strchr(name, '/')) {
+        int e = command_resolve(name, out, len);
+        if (e < 0) {
+            snprintf(err, errlen, "cannot run '%s': %s", name, strerror(-e));
+            return e;
+        }
+        return sandbox_reachable(out, 1, err, errlen);
+    }
+    /* As execvp does for the program's uid: PATH entries it cannot reach are passed over. */
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    char first_err[512] = "";
+    while (*path) {
+        size_t n = strcspn(path, ":");
+        snprintf(out, len, "%.*s/%s", (int)(n ? n : 1), n ? path : ".", name);
+        if (access(out, X_OK) == 0) {
+            if (sandbox_reachable(out, 1, first_err[0] ? err : first_err,
+                                  first_err[0] ? errlen : sizeof first_err) == 0)
+                return 0;
+        }
+        path += n + (path[n] == ':');
+    }
+    if (first_err[0])
+        snprintf(err, errlen, "%s", first_err);
+    else
+        snprintf(err, errlen, "cannot run '%s': %s", name, strerror(ENOENT));
+    return WC_ERR_UNAVAILABLE;
 }
 
 unsigned sandbox_uid(const struct sandbox *sb, unsigned instance)
@@ -284,8 +318,31 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
         tmp_root(argv[i], root, sizeof root);
         add_root(roots, &n_roots, 8, root);
     }
-    const char *pre[80];
+    const char *pre[80 + 3 * SANDBOX_MAX_ENV];
     size_t k = 0;
+    /* The environment: not the runner's (a CI system's secrets would reach the program and
+     * come back in its output), only what a program needs to run, and the sanitizers' and
+     * Rust's own switches (programs under test are built with them). */
+    static const char *const keep[] = {"PATH=", "LANG=", "LC_", "TZ=", "TERM=", "ASAN_",
+                                       "UBSAN_", "TSAN_", "LSAN_", "MSAN_", "RUST_BACKTRACE="};
+    extern char **environ;
+    const char *env[SANDBOX_MAX_ENV];
+    char env_names[SANDBOX_MAX_ENV][64];
+    size_t n_env = 0;
+    for (char **e = environ; e && *e && n_env < SANDBOX_MAX_ENV; e++) {
+        const char *eq = strchr(*e, '=');
+        size_t nl = eq ? (size_t)(eq - *e) : 0;
+        if (!eq || nl == 0 || nl >= sizeof env_names[0])
+            continue;
+        for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) {
+            if (strncmp(*e, keep[i], strlen(keep[i])) == 0) {
+                memcpy(env_names[n_env], *e, nl);
+                env_names[n_env][nl] = 0;
+                env[n_env++] = eq + 1;
+                break;
+            }
+        }
+    }
     if (sb->on) {
         /* Namespaces: PID (everything it starts ends with it), IPC, UTS; the network is the
          * worker's own already. A new session: no terminal to signal through. */
@@ -303,6 +360,13 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
         }
         pre[k++] = "--tmpfs";
         pre[k++] = "/tmp";
+        /* /run holds the machine's unix sockets (D-Bus, the journal, a docker socket): a
+         * read-only mount does not stop connect(), an empty /run does. */
+        struct stat run_st;
+        if (lstat("/run", &run_st) == 0 && S_ISDIR(run_st.st_mode)) {
+            pre[k++] = "--tmpfs";
+            pre[k++] = "/run";
+        }
         for (size_t i = 0; i < n_roots; i++) {
             pre[k++] = "--ro-bind";
             pre[k++] = roots[i];
@@ -315,6 +379,15 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
         }
         pre[k++] = "--chdir";
         pre[k++] = cwd;
+        pre[k++] = "--clearenv";
+        for (size_t i = 0; i < n_env; i++) {
+            pre[k++] = "--setenv";
+            pre[k++] = env_names[i];
+            pre[k++] = env[i];
+        }
+        const char *home[] = {"--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp"};
+        for (size_t i = 0; i < sizeof home / sizeof home[0]; i++)
+            pre[k++] = home[i];
         pre[k++] = "--";
         /* Its own unprivileged uid: it cannot signal, trace or write anything of the
          * runner's, and the process limit counts its processes alone. */

@@ -83,6 +83,11 @@ void sandbox_proc_spec(const struct sandbox *sb, struct proc_spec *spec);
  */
 int sandbox_reachable(const char *path, int exec, char *err, size_t errlen);
 
+/* Where the program's uid would find |name| (a path, or the first entry of $PATH it can
+ * reach), into |out|. Returns 0, or a negative status with |err| saying why it cannot run
+ * ("cannot run 'x': ..." or the folder to chmod). */
+int sandbox_resolve(const char *name, char *out, size_t len, char *err, size_t errlen);
+
 /* The uid instance |instance| runs as. */
 unsigned sandbox_uid(const struct sandbox *sb, unsigned instance);
 

@@ -161,12 +161,7 @@ static int start_confined(const struct sandbox *sb, char **argv, struct proc **o
      * find out here, as proc_start would, so that the report says why. */
     if (sb->on) {
         char path[4096], cwd[4096];
-        int e = command_resolve(argv[0], path, sizeof path);
-        if (e < 0) {
-            snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(-e));
-            return e;
-        }
-        if (sandbox_reachable(path, 1, err, errlen) < 0 ||
+        if (sandbox_resolve(argv[0], path, sizeof path, err, errlen) < 0 ||
             (getcwd(cwd, sizeof cwd) && sandbox_reachable(cwd, 0, err, errlen) < 0))
             return -EACCES;
     }
