@@ -94,6 +94,18 @@ static void test_sandbox_command_wraps_the_program(void **state)
     assert_string_equal(av[n - 1], "--listen");
     assert_string_equal(av[n - 3], "--");
     command_argv_free(av);
+    /* Unconfined as root: no namespaces, but never the runner's uid either. */
+    sb.on = 0;
+    sb.uid_only = 1;
+    assert_int_equal(sandbox_command(&sb, 3, argv, &av), 0);
+    assert_string_equal(av[0], "/usr/bin/setpriv");
+    assert_false(argv_has(av, "/usr/bin/bwrap", NULL));
+    assert_true(argv_has(av, "--reuid", "4000003"));
+    struct proc_spec spec;
+    sandbox_proc_spec(&sb, &spec);
+    assert_false(spec.wrapped);
+    assert_int_equal(spec.procs, sb.lim.procs);
+    command_argv_free(av);
 }
 
 /* The private /tmp must not hide what the program needs from the machine's /tmp. */

@@ -451,7 +451,9 @@ static int run_command(const struct cli *cli, int argc, char **argv)
             fprintf(stderr, "wirecheck: %s (--sandbox require)\n", why);
             return RUN_EXIT_TARGET;
         }
-        if (why[0])
+        if (why[0] && sb.uid_only)
+            fprintf(stderr, "wirecheck: %s (--sandbox require refuses instead)\n", why);
+        else if (why[0])
             fprintf(stderr, "wirecheck: %s; running the program unconfined (process groups "
                     "only; --sandbox require refuses instead)\n", why);
         o.sandbox = &sb;

@@ -104,7 +104,7 @@ void sandbox_proc_spec(const struct sandbox *sb, struct proc_spec *spec)
     memset(spec, 0, sizeof *spec);
     spec->cpu_s = sb->lim.cpu_s;
     spec->memory_mib = sb->lim.memory_mib;
-    spec->procs = sb->on ? sb->lim.procs : 0;
+    spec->procs = sb->on || sb->uid_only ? sb->lim.procs : 0;
     spec->files = sb->lim.files;
     spec->fsize_mib = sb->lim.fsize_mib;
     spec->wrapped = sb->on;
@@ -218,25 +218,44 @@ static int unavailable(enum sandbox_mode mode, char *why, size_t whylen, const c
     return mode == SANDBOX_REQUIRE ? WC_ERR_UNAVAILABLE : 0;
 }
 
+/* Under auto, as root, when namespaces fail but setpriv is there: the program still runs as
+ * a uid of its own rather than as root (wirecheck says so). */
+static int uid_only(struct sandbox *sb, enum sandbox_mode mode, int rc, char *why,
+                    size_t whylen)
+{
+    if (rc == 0 && mode == SANDBOX_AUTO && geteuid() == 0 && sb->setpriv[0]) {
+        sb->uid_only = 1;
+        size_t n = strlen(why);
+        snprintf(why + n, whylen - n, "; the program still runs as a uid of its own, without "
+                 "namespaces");
+    }
+    return rc;
+}
+
 int sandbox_setup(struct sandbox *sb, enum sandbox_mode mode, const char *rw_dir, char *why,
                   size_t whylen)
 {
     sb->on = 0;
+    sb->uid_only = 0;
     why[0] = 0;
     snprintf(sb->rw_dir, sizeof sb->rw_dir, "%s", rw_dir ? rw_dir : "");
     if (mode == SANDBOX_OFF)
         return 0;
-    if (find_tool("bwrap", sb->bwrap, sizeof sb->bwrap) < 0)
-        return unavailable(mode, why, whylen, "bwrap (Debian's bubblewrap) is not installed",
-                           "");
     if (find_tool("setpriv", sb->setpriv, sizeof sb->setpriv) < 0)
         return unavailable(mode, why, whylen, "setpriv (util-linux) is not installed", "");
+    if (find_tool("bwrap", sb->bwrap, sizeof sb->bwrap) < 0)
+        return uid_only(sb, mode,
+                        unavailable(mode, why, whylen,
+                                    "bwrap (Debian's bubblewrap) is not installed", ""),
+                        why, whylen);
     if (geteuid() != 0)
         return unavailable(mode, why, whylen, "it needs root (a uid of its own for each program, "
                            "a network namespace for each worker)", "");
     int rc = namespace_works();
     if (rc < 0)
-        return unavailable(mode, why, whylen, "no network namespace: ", strerror(-rc));
+        return uid_only(sb, mode,
+                        unavailable(mode, why, whylen, "no network namespace: ", strerror(-rc)),
+                        why, whylen);
     /* A trial run catches containers that forbid what bwrap needs (mounts, PID namespaces). */
     sb->on = 1;
     char true_cmd[] = "true";
@@ -262,8 +281,10 @@ int sandbox_setup(struct sandbox *sb, enum sandbox_mode mode, const char *rw_dir
     proc_free(p);
     if (rc < 0) {
         sb->on = 0;
-        return unavailable(mode, why, whylen, "a trial bwrap did not run: ",
-                           err[0] ? err : strerror(-rc));
+        return uid_only(sb, mode,
+                        unavailable(mode, why, whylen, "a trial bwrap did not run: ",
+                                    err[0] ? err : strerror(-rc)),
+                        why, whylen);
     }
     return 0;
 }
@@ -389,6 +410,8 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
         for (size_t i = 0; i < sizeof home / sizeof home[0]; i++)
             pre[k++] = home[i];
         pre[k++] = "--";
+    }
+    if (sb->on || sb->uid_only) {
         /* Its own unprivileged uid: it cannot signal, trace or write anything of the
          * runner's, and the process limit counts its processes alone. */
         const char *priv[] = {sb->setpriv, "--reuid", uid, "--regid", uid, "--clear-groups",

@@ -40,6 +40,8 @@ int sandbox_limits_parse_list(struct sandbox_limits *lim, const char *text, char
 
 struct sandbox {
     int on;              /* programs run confined */
+    int uid_only;        /* not confined, but (root, auto) each program runs as a uid of its
+                            own through setpriv: never as root */
     struct sandbox_limits lim;
     unsigned uid_base;   /* first uid handed out; each instance gets the next one */
     char bwrap[512];     /* the tools' paths */

@@ -159,7 +159,7 @@ static int start_confined(const struct sandbox *sb, char **argv, struct proc **o
     }
     /* Inside the sandbox a program that cannot run is only a wrapper's exit status 127:
      * find out here, as proc_start would, so that the report says why. */
-    if (sb->on) {
+    if (sb->on || sb->uid_only) {
         char path[4096], cwd[4096];
         if (sandbox_resolve(argv[0], path, sizeof path, err, errlen) < 0 ||
             (getcwd(cwd, sizeof cwd) && sandbox_reachable(cwd, 0, err, errlen) < 0))
