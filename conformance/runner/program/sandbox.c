@@ -8,9 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "net.h"
 #include "status.h"
 #include "program/command.h"
@@ -95,8 +97,13 @@ int sandbox_limits_parse_list(struct sandbox_limits *lim, const char *text, char
 
 unsigned sandbox_default_uid_base(void)
 {
-    /* 0x40000000 and up: far above real accounts and the usual subuid ranges. */
-    return 0x40000000u + ((unsigned)getpid() % 65536u) * SANDBOX_UIDS;
+    /* 0x40000000 and up: far above real accounts and the usual subuid ranges. A random block
+     * of 1024: process ids repeat between containers on one kernel, and runs sharing a block
+     * would share a process limit. */
+    unsigned r = 0;
+    if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+        r = (unsigned)getpid() ^ (unsigned)clk_now_us();
+    return 0x40000000u + (r % 65536u) * SANDBOX_UIDS;
 }
 
 void sandbox_proc_spec(const struct sandbox *sb, struct proc_spec *spec)

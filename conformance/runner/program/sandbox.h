@@ -49,9 +49,9 @@ struct sandbox {
     char rw_dir[4096];   /* bound read-write into the sandbox ("" : none) */
 };
 
-/* The uid base when none is given: a block of 1024 uids picked from the process id, far above
- * any real account (so that two runs side by side rarely share one, and no file on the
- * machine belongs to them). */
+/* The uid base when none is given: a random block of 1024 uids far above any real account
+ * (so that two runs side by side rarely share one, and no file on the machine belongs to
+ * them). */
 unsigned sandbox_default_uid_base(void);
 
 /*
