@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "engine/check.h"
+#include "engine/explain.h"
 #include "status.h"
 
 /* Longest line expect-line waits for before calling it a failure. */
@@ -83,6 +84,7 @@ static void mismatch_detail(struct session *s, const unsigned char *want, size_t
         bytes_fill(d, ' ', (size_t)hl + escaped_width(got + from, at - from));
         bytes_puts(d, "^ first difference\n");
     }
+    explain_difference(d, want, wl, got, gl, at);
 }
 
 /* How a wait that did not complete ends the step: non-strict if the case allows it. */
@@ -110,6 +112,17 @@ static int unmet(struct session *s, const struct cf_step *st, struct conn *c, in
             show(d, "received so far", c->rx.data, c->rx.len, c->rx_off);
         else
             bytes_puts(d, "  received: nothing\n");
+        if (st->op == CF_EXPECT_LINE && !st->regex && c->rx.len == want_len && want_len &&
+            memcmp(c->rx.data, want_bytes, want_len) == 0) {
+            bytes_puts(d, "  why: the expected line came, without the \\n that ends it\n");
+        } else if (st->op != CF_EXPECT_LINE && want_bytes) {
+            size_t at = 0;
+            while (at < c->rx.len && at < want_len && c->rx.data[at] == want_bytes[at])
+                at++;
+            if (at == c->rx.len)
+                explain_difference(d, want_bytes, want_len, c->rx.data, c->rx.len, at);
+            explain_short(d, c->rx.len, want);
+        }
     }
     session_fail(s, st, timed_out ? OUT_TIMEOUT : OUT_FAIL, "%s after %zu of %zu expected bytes",
              what, got, want);
@@ -198,6 +211,12 @@ static int expect_line(struct session *s, const struct cf_step *st, struct conn 
                     show(d, "expected line", st->data.bytes, st->data.len, 0);
                 }
                 show(d, "received line", c->rx.data, len, c->rx_off);
+                if (!st->regex) {
+                    size_t at = 0;
+                    while (at < len && at < st->data.len && c->rx.data[at] == st->data.bytes[at])
+                        at++;
+                    explain_difference(d, st->data.bytes, st->data.len, c->rx.data, len, at);
+                }
             }
             session_fail(s, st, OUT_FAIL, "the line received does not %s",
                      st->regex ? "match the regex" : "equal the expected line");
@@ -349,6 +368,8 @@ static int expect_datagram(struct session *s, const struct cf_step *st, struct c
         while (at < got && at < wl && buf[at] == want[at])
             at++;
         mismatch_detail(s, want, wl, buf, got, at, 0);
+        if (got < wl && at == got && session_detail(s)->len)
+            explain_short(session_detail(s), got, wl);
         if (got != wl)
             session_fail(s, st, OUT_FAIL, "datagram of %zu bytes, expected %zu", got, wl);
         else {
