@@ -42,6 +42,13 @@ static void test_explain_differences(void **state)
     check("Hello, World\n", "HELLO, WORLD\n", "letter case only");
     check("abc\n", "abd\n", NULL);
     check("ACK: Received data from (Temp: C)\n", "ACK: nonsense\n", NULL);
+    /* Nothing received: the buffer is NULL, which must not be offset (UBSan). */
+    struct bytes out;
+    bytes_init(&out, 0);
+    assert_int_equal(explain_difference(&out, (const unsigned char *)"\n", 1, NULL, 0, 0), 0);
+    assert_non_null(strstr(bytes_str(&out), "the line is not ended"));
+    assert_int_equal(explain_difference(&out, NULL, 0, NULL, 0, 0), 0);
+    bytes_cleanup(&out);
 }
 
 static void test_explain_short_replies(void **state)

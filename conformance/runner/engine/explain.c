@@ -78,6 +78,12 @@ static int explain_ack(struct bytes *out, const struct ack *w, const struct ack 
 int explain_difference(struct bytes *out, const unsigned char *want, size_t wl,
                        const unsigned char *got, size_t gl, size_t at)
 {
+    /* An empty buffer may be NULL (nothing received yet): no arithmetic on that. */
+    static const unsigned char none[1];
+    if (!want || wl == 0)
+        want = none, wl = 0;
+    if (!got || gl == 0)
+        got = none, gl = 0;
     size_t ws, wn, gs, gn;
     line_at(want, wl, at, &ws, &wn);
     line_at(got, gl, at, &gs, &gn);
