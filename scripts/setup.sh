@@ -4,7 +4,7 @@
 #          scripts/setup.sh --fuzz     also AFL++ and dpkg-dev (fuzz builds; configuring the fuzz
 #                                      preset then fetches cJSON's source: fuzz/get-cjson-source)
 set -euo pipefail
-pkgs="cmake ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libcjson-dev libcmocka-dev python3 python3-yaml python3-jsonschema python3-junitparser perl help2man locales bubblewrap util-linux"
+pkgs="cmake ninja-build pkg-config gcc clang-14 libclang-rt-14-dev libcjson-dev libcmocka-dev python3 python3-yaml python3-jsonschema python3-junitparser perl help2man locales bubblewrap util-linux chromium fonts-dejavu-core"
 want_fuzz=0
 for a in "$@"; do
   case "$a" in

@@ -13,6 +13,7 @@
 #include "engine/verdict.h"
 #include "load/casefile.h"
 #include "report/report.h"
+#include "run/diagnose.h"
 #include "run/run.h"
 
 /* One case of the run: how it is built, then what the reports must say about it. */
@@ -80,6 +81,14 @@ struct fixture {
 
 static char suite_name[] = "r";
 
+/* One cause for two failures of rows: r.005 (a warning) and r.006 (a known failure). */
+static const char diagnoses[] =
+    "diagnosis: loses-bytes\n"
+    "requirement: ECHO-1\n"
+    "when: reason NUL | reason no newline\n"
+    "unless: outcome crash\n"
+    "text: bytes go missing\n";
+
 static struct fixture *build(unsigned mask)
 {
     struct fixture *fx = calloc(1, sizeof *fx);
@@ -125,11 +134,17 @@ static struct fixture *build(unsigned mask)
     fx->o.exec = "./server --port 7 & 'x'";
     fx->o.scale = 2;
     fx->run.wall_ms = 1234.0;
+    char err[256] = "";
+    assert_int_equal(diagnosis_parse("DIAGNOSES", diagnoses, strlen(diagnoses), &fx->s.diag, err,
+                                     sizeof err), 0);
+    assert_int_equal(diagnose_run(&fx->run), 0);
     return fx;
 }
 
 static void destroy(struct fixture *fx)
 {
+    diagnose_cleanup(&fx->run);
+    diagnosis_set_free(&fx->s.diag);
     for (size_t i = 0; i < N_ROWS; i++) {
         engine_result_cleanup(&fx->res[i].play);
         free(fx->res[i].out_tail);
@@ -151,6 +166,11 @@ static int text_summary(FILE *f, const struct run *run, const struct report_opts
 static int text_case(FILE *f, const struct run *run, const struct report_opts *ro)
 {
     report_text_case(f, run, text_case_index, ro);
+    return 0;
+}
+static int text_diagnoses(FILE *f, const struct run *run, const struct report_opts *ro)
+{
+    report_text_diagnoses(f, run, ro);
     return 0;
 }
 
@@ -478,6 +498,63 @@ static void test_report_text_case_lines(void **state)
     destroy(fx);
 }
 
+static void test_report_diagnoses_in_text_and_json(void **state)
+{
+    (void)state;
+    struct fixture *fx = build(scenarios[0].mask);
+    struct report_opts ro = {.format = FORMAT_TEXT};
+    char *out = written(text_diagnoses, fx, &ro);
+    assert_non_null(strstr(out, "diagnoses: 1 cause explains 2 of the 5 cases that failed or "
+                                "warned\n  [1] 2 cases fail because bytes go missing (ECHO-1)\n"
+                                "      cases: r.005 r.006\n"));
+    free(out);
+    for (size_t i = 0; i < N_ROWS; i++) {
+        text_case_index = i;
+        out = written(text_case, fx, &ro);
+        int explained = i == 4 || i == 5;
+        assert_int_equal(fx->res[i].diagnosis, explained ? 0 : -1);
+        assert_int_equal(strstr(out, "cause: see diagnosis [1] above (ECHO-1)\n") != NULL,
+                         explained);
+        free(out);
+    }
+    out = written(report_json, fx, &ro);
+    cJSON *root = cJSON_Parse(out);
+    free(out);
+    assert_non_null(root);
+    cJSON *d = cJSON_GetArrayItem(cJSON_GetObjectItem(root, "diagnoses"), 0);
+    assert_string_equal(cJSON_GetObjectItem(d, "id")->valuestring, "loses-bytes");
+    assert_string_equal(cJSON_GetObjectItem(d, "requirement")->valuestring, "ECHO-1");
+    assert_string_equal(cJSON_GetObjectItem(d, "headline")->valuestring,
+                        "2 cases fail because bytes go missing (ECHO-1)");
+    cJSON *ids = cJSON_GetObjectItem(d, "cases");
+    assert_int_equal(cJSON_GetArraySize(ids), 2);
+    assert_string_equal(cJSON_GetArrayItem(ids, 1)->valuestring, "r.006");
+    cJSON *c;
+    cJSON_ArrayForEach(c, cJSON_GetObjectItem(root, "cases")) {
+        const char *id = cJSON_GetObjectItem(c, "id")->valuestring;
+        cJSON *k = cJSON_GetObjectItem(c, "diagnosis");
+        if (strcmp(id, "r.005") == 0 || strcmp(id, "r.006") == 0)
+            assert_int_equal(k->valueint, 0);
+        else
+            assert_true(cJSON_IsNull(k));
+    }
+    cJSON_Delete(root);
+    destroy(fx);
+
+    /* Without the cases it explains, no diagnosis: an empty list, no text block. */
+    fx = build(scenarios[3].mask);
+    out = written(text_diagnoses, fx, &ro);
+    assert_string_equal(out, "");
+    free(out);
+    out = written(report_json, fx, &ro);
+    root = cJSON_Parse(out);
+    free(out);
+    assert_non_null(root);
+    assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(root, "diagnoses")), 0);
+    cJSON_Delete(root);
+    destroy(fx);
+}
+
 static void test_report_fatal_run_says_not_run(void **state)
 {
     (void)state;
@@ -527,6 +604,7 @@ int main(void)
         cmocka_unit_test(test_report_junit_counts_match),
         cmocka_unit_test(test_report_text_summary_result_matches_exit_code),
         cmocka_unit_test(test_report_text_case_lines),
+        cmocka_unit_test(test_report_diagnoses_in_text_and_json),
         cmocka_unit_test(test_report_fatal_run_says_not_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -178,10 +178,9 @@ static int load_list(const char *path, struct idlist *l, int required)
     return 0;
 }
 
-struct stream_ctx {
-    FILE *out;                    /* NULL: the cases are not streamed */
-    const struct report_opts *ro;
-    int progress;                 /* a progress line on stderr, a terminal */
+/* The progress line on a terminal's stderr while the cases run (the text report is written
+ * whole at the end: it begins with the diagnoses, which need every case). */
+struct progress_ctx {
     int64_t t0;
     unsigned done, failing;
 };
@@ -229,6 +228,7 @@ static int write_report(FILE *f, enum report_format format, struct run *run,
     ro.format = format;
     switch (format) {
     case FORMAT_TEXT:
+        report_text_diagnoses(f, run, &ro);
         for (size_t i = 0; i < run->n; i++)
             if (run->res[i].selected)
                 report_text_case(f, run, i, &ro);
@@ -246,21 +246,15 @@ static int write_report(FILE *f, enum report_format format, struct run *run,
 
 static void on_done(struct run *run, size_t i, void *p)
 {
-    struct stream_ctx *sc = p;
-    if (sc->out) {
-        report_text_case(sc->out, run, i, sc->ro);
-        fflush(sc->out);
-    }
-    if (sc->progress) {
-        const struct case_result *r = &run->res[i];
-        sc->done++;
-        sc->failing += (outcome_is_failure(r->play.v.outcome) && !r->known) || r->unexpected_pass;
-        fprintf(stderr, "\r\033[K%s: %u/%zu cases, %u failing, %.1f s", run->s->name, sc->done,
-                run->n_selected, sc->failing, (double)(clk_now_ms() - sc->t0) / 1000.0);
-        if (sc->done == run->n_selected)
-            fputs("\r\033[K", stderr);
-        fflush(stderr);
-    }
+    struct progress_ctx *sc = p;
+    const struct case_result *r = &run->res[i];
+    sc->done++;
+    sc->failing += (outcome_is_failure(r->play.v.outcome) && !r->known) || r->unexpected_pass;
+    fprintf(stderr, "\r\033[K%s: %u/%zu cases, %u failing, %.1f s", run->s->name, sc->done,
+            run->n_selected, sc->failing, (double)(clk_now_ms() - sc->t0) / 1000.0);
+    if (sc->done == run->n_selected)
+        fputs("\r\033[K", stderr);
+    fflush(stderr);
 }
 
 /* The ids --last-failed read: borrowed by the selection until the command ends. */
@@ -508,14 +502,11 @@ static int run_command(const struct cli *cli, int argc, char **argv)
     const char *nc = getenv("NO_COLOR");
     ro.color = strcmp(color, "always") == 0 ||
                (strcmp(color, "auto") == 0 && isatty(fileno(out)) && !(nc && *nc));
-    /* Cases stream as they end in the text report; otherwise a terminal gets a progress line
-     * (never a pipe or a file: CI logs stay clean). */
-    int streamed = ro.format == FORMAT_TEXT && !quiet;
-    struct stream_ctx sc = {streamed ? out : NULL, &ro, 0, clk_now_ms(), 0, 0};
-    sc.progress = !(streamed && isatty(fileno(out))) && isatty(2);
+    /* A terminal gets a progress line (never a pipe or a file: CI logs stay clean). */
+    struct progress_ctx sc = {clk_now_ms(), 0, 0};
     struct run run;
-    rc = run_suite(&run, &o, s, have_spec ? &spec : NULL,
-                   streamed || sc.progress ? on_done : NULL, &sc, err, sizeof err);
+    rc = run_suite(&run, &o, s, have_spec ? &spec : NULL, isatty(2) ? on_done : NULL, &sc, err,
+                   sizeof err);
     if (rc) {
         fprintf(stderr, "wirecheck: %s\n", err);
     } else {
@@ -527,9 +518,7 @@ static int run_command(const struct cli *cli, int argc, char **argv)
                     o.connect ? "--connect names one shared server"
                               : "without the sandbox, a command with no {addr} or {port} "
                                 "means one fixed port on this machine");
-        if (!quiet && ro.format == FORMAT_TEXT)
-            report_text_summary(out, &run, &ro); /* its cases were streamed by on_done */
-        else if (!quiet)
+        if (!quiet)
             write_report(out, ro.format, &run, &ro);
         struct report_opts plain = ro;
         plain.color = 0;

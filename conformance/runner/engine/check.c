@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "engine/check.h"
 #include "engine/explain.h"
+#include "load/fact.h"
 #include "status.h"
 
 /* Longest line expect-line waits for before calling it a failure. */
@@ -84,7 +85,7 @@ static void mismatch_detail(struct session *s, const unsigned char *want, size_t
         bytes_fill(d, ' ', (size_t)hl + escaped_width(got + from, at - from));
         bytes_puts(d, "^ first difference\n");
     }
-    explain_difference(d, want, wl, got, gl, at);
+    explain_difference(d, session_facts(s), want, wl, got, gl, at);
 }
 
 /* How a wait that did not complete ends the step: non-strict if the case allows it. */
@@ -115,13 +116,17 @@ static int unmet(struct session *s, const struct cf_step *st, struct conn *c, in
         if (st->op == CF_EXPECT_LINE && !st->regex && c->rx.len == want_len && want_len &&
             memcmp(c->rx.data, want_bytes, want_len) == 0) {
             bytes_puts(d, "  why: the expected line came, without the \\n that ends it\n");
+            fact_add(session_facts(s), FACT_NO_NEWLINE, NULL, NULL);
+        } else if (st->op == CF_EXPECT_LINE && c->rx.len == 0) {
+            explain_short(d, session_facts(s), want_bytes, want_len, 0, want);
         } else if (st->op != CF_EXPECT_LINE && want_bytes) {
             size_t at = 0;
             while (at < c->rx.len && at < want_len && c->rx.data[at] == want_bytes[at])
                 at++;
             if (at == c->rx.len)
-                explain_difference(d, want_bytes, want_len, c->rx.data, c->rx.len, at);
-            explain_short(d, c->rx.len, want);
+                explain_difference(d, session_facts(s), want_bytes, want_len, c->rx.data,
+                                   c->rx.len, at);
+            explain_short(d, session_facts(s), want_bytes, want_len, c->rx.len, want);
         }
     }
     session_fail(s, st, timed_out ? OUT_TIMEOUT : OUT_FAIL, "%s after %zu of %zu expected bytes",
@@ -215,7 +220,8 @@ static int expect_line(struct session *s, const struct cf_step *st, struct conn 
                     size_t at = 0;
                     while (at < len && at < st->data.len && c->rx.data[at] == st->data.bytes[at])
                         at++;
-                    explain_difference(d, st->data.bytes, st->data.len, c->rx.data, len, at);
+                    explain_difference(d, session_facts(s), st->data.bytes, st->data.len,
+                                       c->rx.data, len, at);
                 }
             }
             session_fail(s, st, OUT_FAIL, "the line received does not %s",
@@ -369,7 +375,7 @@ static int expect_datagram(struct session *s, const struct cf_step *st, struct c
             at++;
         mismatch_detail(s, want, wl, buf, got, at, 0);
         if (got < wl && at == got && session_detail(s)->len)
-            explain_short(session_detail(s), got, wl);
+            explain_short(session_detail(s), session_facts(s), want, wl, got, wl);
         if (got != wl)
             session_fail(s, st, OUT_FAIL, "datagram of %zu bytes, expected %zu", got, wl);
         else {

@@ -18,12 +18,14 @@ void engine_result_init(struct engine_result *r, size_t max_events)
     memset(r, 0, sizeof *r);
     verdict_init(&r->v);
     bytes_init(&r->detail, 1 << 20);
+    bytes_init(&r->facts, ENGINE_MAX_FACTS);
     tr_init(&r->tr, max_events);
 }
 
 void engine_result_cleanup(struct engine_result *r)
 {
     bytes_cleanup(&r->detail);
+    bytes_cleanup(&r->facts);
     tr_cleanup(&r->tr);
 }
 

@@ -25,10 +25,14 @@ struct engine_env {
     double scale;             /* --timeout-scale, applied to timeouts written in case files */
 };
 
-/* What one play of some steps produced. Owns |detail| and |tr|. */
+/* Bytes of fact lines one result keeps (a few lines; more are dropped whole). */
+#define ENGINE_MAX_FACTS 4096
+
+/* What one play of some steps produced. Owns |detail|, |facts| and |tr|. */
 struct engine_result {
     struct verdict v;     /* the outcome, the step that decided it, and why */
     struct bytes detail;  /* expected against actual, several lines, may be empty */
+    struct bytes facts;   /* what the difference reads as: load/fact.h lines, may be empty */
     struct transcript tr; /* the timeline */
 };
 

@@ -38,6 +38,11 @@ struct bytes *session_detail(struct session *s)
     return &s->detail;
 }
 
+struct bytes *session_facts(struct session *s)
+{
+    return &s->facts;
+}
+
 int64_t session_deadline(const struct session *s, const struct cf_step *st)
 {
     const struct engine_env *env = s->e->env;
@@ -93,6 +98,7 @@ void session_init(struct session *s, struct play *e, unsigned id, unsigned index
     s->line_pos[0] = env->out_mark[0];
     s->line_pos[1] = env->out_mark[1];
     bytes_init(&s->detail, 1 << 20);
+    bytes_init(&s->facts, ENGINE_MAX_FACTS);
 }
 
 void session_cleanup(struct session *s)
@@ -105,8 +111,13 @@ void session_cleanup(struct session *s)
     if (s->e->failed == s->id + 1 && d->len == 0 && s->detail.len > 0 &&
         bytes_append(d, s->detail.data, s->detail.len) < 0)
         d->len = 0; /* too big for the result's cap: the reason line still says what failed */
+    struct bytes *f = &s->e->res->facts;
+    if (s->e->failed == s->id + 1 && f->len == 0 && s->facts.len > 0 &&
+        bytes_append(f, s->facts.data, s->facts.len) < 0)
+        f->len = 0;
     pthread_mutex_unlock(&s->e->mu);
     bytes_cleanup(&s->detail);
+    bytes_cleanup(&s->facts);
 }
 
 int session_stopped(struct session *s)

@@ -35,6 +35,7 @@ struct session {
      * parallel sessions fail at the same moment; the one whose failure res records
      * hands it to res->detail when it ends. */
     struct bytes detail;
+    struct bytes facts; /* the load/fact.h lines of that failure, handed over with it */
 };
 
 /* Records the step's failure (the first one wins, see verdict_set) and a TR_ERROR event; stops
@@ -45,6 +46,9 @@ void session_fail(struct session *s, const struct cf_step *st, enum outcome o, c
 /* The session's own detail buffer (see struct session); callers write only while it is
  * empty, so it keeps the session's first failure. */
 struct bytes *session_detail(struct session *s);
+
+/* The session's fact lines (load/fact.h), written beside its detail, under the same rule. */
+struct bytes *session_facts(struct session *s);
 
 /* The deadline of a step: its timeout (scaled) or the default, capped by the case's. */
 int64_t session_deadline(const struct session *s, const struct cf_step *st);

@@ -162,6 +162,29 @@ static int load_dir(struct suite *s, const char *cases_dir, const char *name, ch
     return rc;
 }
 
+/* Diagnoses beyond this size are refused (a few hundred entries fit in a tenth of it). */
+#define SUITE_MAX_DIAGNOSES_FILE (1 << 20)
+
+/* The DIAGNOSES file of suite folder |name|, when it has one, appended to |s|'s. */
+static int load_diagnoses(struct suite *s, const char *cases_dir, const char *name, char *err,
+                          size_t errlen)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s/DIAGNOSES", cases_dir, name);
+    char *text;
+    size_t len;
+    int e = suite_read_file(path, SUITE_MAX_DIAGNOSES_FILE, &text, &len);
+    if (e == -ENOENT)
+        return 0;
+    if (e < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(-e));
+        return WC_ERR_INVALID;
+    }
+    int rc = diagnosis_parse(path, text, len, &s->diag, err, errlen);
+    free(text);
+    return rc;
+}
+
 int suite_load(const char *cases_dir, const char *name, struct suite **out, char *err,
                size_t errlen)
 {
@@ -196,6 +219,8 @@ int suite_load(const char *cases_dir, const char *name, struct suite **out, char
         s->udp = strcmp(s->def->transport, "udp") == 0;
         rc = load_dir(s, cases_dir, name, err, errlen);
     }
+    if (rc == 0)
+        rc = load_diagnoses(s, cases_dir, name, err, errlen);
     if (rc == 0 && *s->def->include) {
         char inc[256];
         snprintf(inc, sizeof inc, "%s", s->def->include);
@@ -204,6 +229,8 @@ int suite_load(const char *cases_dir, const char *name, struct suite **out, char
             rc = WC_ERR_INVALID;
         } else {
             rc = load_dir(s, cases_dir, inc, err, errlen);
+            if (rc == 0)
+                rc = load_diagnoses(s, cases_dir, inc, err, errlen);
         }
     }
     if (rc == 0) {
@@ -232,6 +259,7 @@ void suite_free(struct suite *s)
         cf_free(s->cases[i]);
     free(s->cases);
     cf_free(s->def);
+    diagnosis_set_free(&s->diag);
     free(s->name);
     free(s);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "load/casefile.h"
+#include "load/diagnosis.h"
 
 /* Most case files in one suite directory. */
 #define SUITE_MAX_CASES 2000
@@ -16,10 +17,12 @@ struct suite {
     size_t n_cases;
     int client_role;         /* role: client -> the runner plays the server */
     int udp;
+    struct diagnosis_set diag; /* its DIAGNOSES file, then the included suite's (may be empty) */
 };
 
 /*
- * Loads suite |name| from |cases_dir| (conformance/cases). Every *.case file is parsed;
+ * Loads suite |name| from |cases_dir| (conformance/cases). Every *.case file is parsed, and
+ * the DIAGNOSES file of the suite and of the suite it includes, when there is one;
  * ids must be "<suite>.<NNN>" where NNN is the file name's leading number, unique; steps
  * must suit the role (no accept in server suites, no connect in client suites...).
  * Returns 0 and |*out| (free with suite_free), or a negative status with "file:line: what"

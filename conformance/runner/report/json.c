@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "run/diagnose.h"
 
 /* Adds |s| (any bytes) as a string that is always valid ASCII JSON. */
 static void add_safe(cJSON *o, const char *key, const void *s, size_t n)
@@ -111,6 +112,10 @@ static cJSON *case_json(const struct run *run, const struct case_result *r,
     bytes_cleanup(&cmd);
     add_opt(o, "stdout_tail", r->out_tail);
     add_opt(o, "stderr_tail", r->err_tail);
+    if (r->diagnosis >= 0)
+        cJSON_AddNumberToObject(o, "diagnosis", r->diagnosis);
+    else
+        cJSON_AddNullToObject(o, "diagnosis");
     return o;
 }
 
@@ -152,6 +157,32 @@ static cJSON *requirements_json(const struct run *run)
     return a;
 }
 
+/* The causes that explain several failures, in order: a case's "diagnosis" indexes this. */
+static cJSON *diagnoses_json(const struct run *run)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t k = 0; a && k < run->n_diag; k++) {
+        const struct run_diagnosis *rd = &run->diag[k];
+        cJSON *o = cJSON_CreateObject();
+        if (!o)
+            break;
+        cJSON_AddStringToObject(o, "id", rd->d->id);
+        cJSON_AddStringToObject(o, "requirement", rd->d->requirement);
+        add_safe(o, "text", rd->text, strlen(rd->text));
+        struct bytes h;
+        bytes_init(&h, 0);
+        if (diagnose_headline(run, k, &h) == 0)
+            add_safe(o, "headline", h.data, h.len);
+        bytes_cleanup(&h);
+        cJSON_AddBoolToObject(o, "warnings_only", rd->warn_only);
+        cJSON *ids = cJSON_AddArrayToObject(o, "cases");
+        for (size_t j = 0; ids && j < rd->n; j++)
+            cJSON_AddItemToArray(ids, cJSON_CreateString(run->res[rd->cases[j]].c->id));
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
 int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
 {
     cJSON *root = cJSON_CreateObject();
@@ -188,6 +219,7 @@ int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
         cJSON_AddBoolToObject(sum, "strict", run->o->strict);
         cJSON_AddNumberToObject(sum, "restarts", run->restarts);
     }
+    cJSON_AddItemToObject(root, "diagnoses", diagnoses_json(run));
     cJSON_AddItemToObject(root, "requirements", requirements_json(run));
     cJSON_AddItemToObject(root, "cases", cases);
     char *text = cJSON_Print(root);

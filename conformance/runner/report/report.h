@@ -44,6 +44,8 @@ const char *report_name(const struct run *run, const struct report_opts *ro);
 /* The JSON report's schema name; bump it on any incompatible change. */
 #define REPORT_JSON_SCHEMA "wirecheck-report/1"
 
+/* Text: the causes that explain several failures, first in the report (nothing when none). */
+void report_text_diagnoses(FILE *f, const struct run *run, const struct report_opts *ro);
 /* Text: one case's line and, per the transcript mode, its details. */
 void report_text_case(FILE *f, const struct run *run, size_t i, const struct report_opts *ro);
 /* Text: the summary per level and per requirement, and the verdict. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "run/diagnose.h"
 
 static const char *color_of(const struct case_result *r, int on)
 {
@@ -28,6 +29,9 @@ void report_text_case(FILE *f, const struct run *run, size_t i, const struct rep
         fprintf(f, "          %s\n", r->unexpected_pass ? "passed, but the baseline expects a failure"
                                  : r->play.v.reason[0] ? r->play.v.reason
                                                        : "(no reason recorded)");
+    if (r->diagnosis >= 0)
+        fprintf(f, "          cause: see diagnosis [%d] above (%s)\n", r->diagnosis + 1,
+                run->diag[r->diagnosis].d->requirement);
     if (r->known)
         fprintf(f, "          baseline: %s%s\n", r->known,
                 r->unexpected_pass ? " -- but it passed: update the baseline" : "");
@@ -47,6 +51,33 @@ void report_text_case(FILE *f, const struct run *run, size_t i, const struct rep
             fprintf(f, "          rerun: %s\n", bytes_str(&cmd));
         bytes_cleanup(&cmd);
     }
+}
+
+void report_text_diagnoses(FILE *f, const struct run *run, const struct report_opts *ro)
+{
+    if (run->n_diag == 0)
+        return;
+    size_t explained = 0, bad = 0;
+    for (size_t i = 0; i < run->n; i++) {
+        const struct case_result *r = &run->res[i];
+        bad += r->selected && (outcome_is_failure(r->play.v.outcome) || r->play.v.outcome == OUT_WARN);
+        explained += r->diagnosis >= 0;
+    }
+    const char *b = ro->color ? "\033[1m" : "", *reset = ro->color ? "\033[0m" : "";
+    fprintf(f, "%sdiagnoses%s: %zu cause%s explain%s %zu of the %zu cases that failed or warned\n",
+            b, reset, run->n_diag, run->n_diag == 1 ? "" : "s", run->n_diag == 1 ? "s" : "",
+            explained, bad);
+    for (size_t k = 0; k < run->n_diag; k++) {
+        struct bytes h;
+        bytes_init(&h, 0);
+        if (diagnose_headline(run, k, &h) == 0)
+            fprintf(f, "  [%zu] %s\n      cases:", k + 1, bytes_str(&h));
+        bytes_cleanup(&h);
+        for (size_t j = 0; j < run->diag[k].n; j++)
+            fprintf(f, " %s", run->res[run->diag[k].cases[j]].c->id);
+        fputc('\n', f);
+    }
+    fputc('\n', f);
 }
 
 void report_text_summary(FILE *f, const struct run *run, const struct report_opts *ro)

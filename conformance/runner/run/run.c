@@ -12,6 +12,7 @@
 #include "status.h"
 #include "program/command.h"
 #include "program/target.h"
+#include "run/diagnose.h"
 
 /* A step's default timeout and a case's, before --timeout-scale. */
 #define RUN_STEP_TIMEOUT_MS 1500
@@ -459,6 +460,7 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
     }
     for (size_t i = 0; i < run->n; i++) {
         run->res[i].c = s->cases[i];
+        run->res[i].diagnosis = -1;
         engine_result_init(&run->res[i].play, 0);
     }
     struct shared sh;
@@ -566,6 +568,9 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
     free(w);
     pthread_cond_destroy(&sh.cv);
     pthread_mutex_destroy(&sh.mu);
+    /* Out of memory here only costs the grouping: every case keeps its own verdict. */
+    if (rc == 0)
+        (void)diagnose_run(run);
     return rc;
 }
 
@@ -585,6 +590,7 @@ int run_exit_code(const struct run *run)
 
 void run_cleanup(struct run *run)
 {
+    diagnose_cleanup(run);
     for (size_t i = 0; i < run->n; i++) {
         engine_result_cleanup(&run->res[i].play);
         free(run->res[i].out_tail);

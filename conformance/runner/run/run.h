@@ -52,6 +52,17 @@ struct case_result {
     int unexpected_pass;       /* listed in the baseline, yet passed */
     int not_run;               /* the target could not be started: no verdict on the program */
     int done;
+    int diagnosis;             /* index into run->diag of the cause that explains this failure,
+                                  or -1 */
+};
+
+/* A cause that explains several failing cases (a DIAGNOSES entry that matched). */
+struct run_diagnosis {
+    const struct diagnosis *d; /* the entry, borrowed from the suite */
+    char *text;                /* its sentence, placeholders filled in (owned) */
+    size_t *cases;             /* indexes into run->res, in suite order (owned) */
+    size_t n;
+    int warn_only;             /* every case it explains is a warning (a SHOULD not met) */
 };
 
 struct run {
@@ -67,9 +78,12 @@ struct run {
     int serialized;            /* -j N was asked for, but the cases had to run one at a time */
     int fatal;                 /* RUN_EXIT_TARGET when the target could not be started */
     char fatal_msg[1024];
+    struct run_diagnosis *diag; /* the causes found, in the DIAGNOSES files' order (owned) */
+    size_t n_diag;
 };
 
-/* Selects the cases, runs them and grades them; |on_done| (may be NULL) is called from the
+/* Selects the cases, runs them, grades them and groups the failures under the suite's
+ * diagnoses (run/diagnose.h); |on_done| (may be NULL) is called from the
  * calling thread for each selected case, in suite order, as soon as it and all before it are
  * done. Returns 0, or RUN_EXIT_USAGE with |err| set (bad --exec / --connect). */
 int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
