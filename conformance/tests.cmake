@@ -82,3 +82,17 @@ add_test(NAME runner.cli
          COMMAND sh ${PROJECT_SOURCE_DIR}/tests/e2e_runner/cli.sh $<TARGET_FILE:wirecheck>
                  $<TARGET_FILE:echo-server> ${CMAKE_CURRENT_SOURCE_DIR})
 set_tests_properties(runner.cli PROPERTIES LABELS "runner;selftest" TIMEOUT 120)
+
+# The HTML report as a browser shows it: headless Chromium over the DevTools protocol opens the
+# pages of a failing, a passing, a client and a hostile run (skipped without Chromium; dev
+# only, like runner.reports).
+if(NOT WIRECHECK_SANITIZE)
+  add_test(NAME runner.html
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e_runner/html_report.py
+                   --wirecheck $<TARGET_FILE:wirecheck>
+                   --programs $<TARGET_FILE_DIR:echo-server>
+                   --faulty $<TARGET_FILE_DIR:faulty-echo-drop-last>
+                   --conformance ${CMAKE_CURRENT_SOURCE_DIR} --scale ${_wc_scale})
+  set_tests_properties(runner.html PROPERTIES LABELS "runner;selftest" TIMEOUT 300
+      SKIP_RETURN_CODE 77)
+endif()

@@ -23,7 +23,7 @@ cmake -S "$root" -B "$work" "${generator[@]}" \
   -DWIRECHECK_FUZZ=ON -DWIRECHECK_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" -DWIRECHECK_FUZZ_INSTRUMENT= \
   -DWIRECHECK_BUILD_TESTS=OFF -DWIRECHECK_CJSON_SOURCE_DIR="$cjson" >"$work/configure.log"
 
-# The configured harness list (casefile needs the conformance runner to be present).
+# The configured harness list (casefile and diagnosis need the conformance runner).
 targets=$(cat "$work/fuzz/targets.txt")
 for t in $targets; do
   cmake --build "$work" --target "fuzz_$t" >>"$work/build.log"

@@ -102,6 +102,16 @@ def main():
                 check(f"{label}: the JSON report validates against report.schema.json", False,
                       e.message)
             check(f"{label}: JSON names the run", report["name"] == f"student-{label}")
+            # Diagnoses and the cases' "diagnosis" indexes agree both ways.
+            pointed = {c["id"]: c["diagnosis"] for c in report["cases"]
+                       if c["diagnosis"] is not None}
+            listed = {cid: k for k, d in enumerate(report["diagnoses"]) for cid in d["cases"]}
+            check(f"{label}: each case's diagnosis lists it, and only those",
+                  pointed == listed, f"cases say {pointed}, diagnoses say {listed}")
+            if label == "crash":
+                check(f"{label}: the crash on a reset is diagnosed as such",
+                      "crash-on-reset" in [d["id"] for d in report["diagnoses"]],
+                      str(report["diagnoses"]))
             check(f"{label}: JSON exit_code is the exit status", report["exit_code"] == p.returncode)
             want = expected_kinds(report)
             check(f"{label}: the summary counts every case",
@@ -113,21 +123,27 @@ def main():
                   prove_out[-600:])
             tap = open(out["tap"]).read()
             blocks = re.findall(r"\n  ---\n(.*?)\n  \.\.\.\n", tap, re.S)
-            parsed = 0
+            parsed = with_diagnosis = 0
             for b in blocks:
                 try:
                     d = yaml.safe_load("\n".join(line[2:] for line in b.split("\n")))
                     parsed += isinstance(d, dict) and "outcome" in d and "requirement" in d
+                    with_diagnosis += isinstance(d, dict) and "diagnosis" in d
                 except yaml.YAMLError:
                     pass
             check(f"{label}: PyYAML parses all {len(blocks)} YAML blocks", parsed == len(blocks))
+            check(f"{label}: TAP names a diagnosis where the JSON does",
+                  with_diagnosis == len(pointed), f"{with_diagnosis} vs {len(pointed)}")
 
             xml = junitparser.JUnitXml.fromfile(out["xml"])
             suites = list(xml)
             got = dict(tests=0, failure=0, error=0, skipped=0)
+            junit_diagnoses = 0
             for s in suites:
                 for case in s:
                     got["tests"] += 1
+                    junit_diagnoses += any(p.name == "diagnosis" for p in case.iterchildren(
+                        junitparser.Properties) for p in p)
                     for r in case.result:
                         kind = type(r).__name__.lower()
                         got[{"failure": "failure", "error": "error",
@@ -139,6 +155,8 @@ def main():
                   suites[0].failures == got["failure"] and suites[0].errors == got["error"] and
                   suites[0].skipped == got["skipped"],
                   f"{[(s.tests, s.failures, s.errors, s.skipped) for s in suites]} vs {got}")
+            check(f"{label}: JUnit names a diagnosis where the JSON does",
+                  junit_diagnoses == len(pointed), f"{junit_diagnoses} vs {len(pointed)}")
             check(f"{label}: the JUnit suite is named after the run",
                   suites and suites[0].name == f"student-{label}")
             text = open(out["txt"]).read()

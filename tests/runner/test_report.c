@@ -1,4 +1,4 @@
-/* test_report.c -- the report writers (text, TAP, JUnit, JSON) over a hand-made run. */
+/* test_report.c -- the report writers (text, TAP, JUnit, JSON, HTML) over a hand-made run. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -596,6 +596,89 @@ static void test_report_fatal_run_says_not_run(void **state)
     destroy(fx);
 }
 
+/* The HTML page: a section per selected case, in order, with its outcome; every string from
+ * the fixture escaped (hostile bytes in the transcript too); the failing step marked in the
+ * diagram; one script, ours. */
+static void test_report_html_sections_escaped_and_failing_step_marked(void **state)
+{
+    (void)state;
+    for (size_t sc = 0; sc < N_SCENARIOS; sc++) {
+        struct fixture *fx = build(scenarios[sc].mask);
+        static const char hostile[] = "</pre></svg><script>alert(1)</script><img src=x>";
+        tr_bytes(&fx->res[1].play.tr, 0, "a", TR_RECV, 0, hostile, sizeof hostile - 1);
+        tr_note(&fx->res[1].play.tr, 0, "a", TR_EVENT, "peer said <img onerror='x'>");
+        char *out = written(report_html, fx, &opts_fail);
+        assert_memory_equal(out, "<!DOCTYPE html>\n", 16);
+        assert_non_null(strstr(out, "<meta http-equiv=\"Content-Security-Policy\" content=\""
+                                    "default-src 'none'; style-src 'unsafe-inline'; "
+                                    "script-src 'unsafe-inline'; img-src data:\">"));
+        assert_int_equal(count(out, "<section class=\"case "), fx->selected);
+        assert_int_equal(count(out, "<script"), 1);
+        assert_null(strstr(out, "<img"));
+        assert_null(strstr(out, "<got>"));
+        assert_null(strstr(out, "<x>"));
+        assert_non_null(strstr(out, "./server --port 7 &amp; &lt;x&gt;"));
+        assert_non_null(strstr(out, run_exit_code(&fx->run) ? "<strong>Result: FAIL</strong>"
+                                                            : "<strong>Result: PASS</strong>"));
+        assert_int_equal(count(out, "<li class=\"diagnosis\""), fx->run.n_diag);
+        const char *at = out;
+        size_t marked = 0;
+        for (size_t i = 0; i < N_ROWS; i++) {
+            if (!sel(sc, i))
+                continue;
+            char want[256];
+            snprintf(want, sizeof want, " id=\"case-%s\" data-outcome=\"%s\" data-suite=\"r\">",
+                     rows[i].id, outcome_name(rows[i].outcome));
+            const char *p = strstr(at, want);
+            assert_non_null(p); /* present, and after the case before it */
+            at = p;
+            snprintf(want, sizeof want, "<span class=\"badge o-%s\">%s</span>",
+                     outcome_name(rows[i].outcome), rows[i].label);
+            assert_non_null(strstr(p, want));
+            /* A failing step is recorded for every row with a verdict; drawn when the
+             * transcript is shown. */
+            marked += rows[i].set != OUT_PASS && rows[i].outcome != OUT_SKIP;
+        }
+        assert_int_equal(count(out, "<g class=\"ev ev-error failing-step\">"), marked);
+        assert_int_equal(count(out, "&#x2717; FAILED HERE: "), marked);
+        if (scenarios[sc].mask & 0x2u) {
+            assert_non_null(strstr(out, "<p class=\"reason\">expected &quot;hi&quot; &lt;got&gt; "
+                                        "&amp; more</p>"));
+            assert_non_null(strstr(out, "r.002</a> fails &lt;b&gt; &amp; co</h3>"));
+            assert_non_null(strstr(out, "<pre class=\"detail\">expected: 68 69\n  actual: 68 00"
+                                        "</pre>"));
+            assert_non_null(strstr(out, "<pre class=\"tail\">server log\\x01\n</pre>"));
+            assert_non_null(strstr(out, "&lt;/pre&gt;&lt;/svg&gt;&lt;script&gt;alert(1)"));
+            assert_non_null(strstr(out, "peer said &lt;img onerror=&#39;x&#39;&gt;"));
+            assert_non_null(strstr(out, "<code class=\"rerun\">wirecheck run r --case r.002 "
+                                        "--exec &#39;./server --port 7 &amp; &#39;\\&#39;&#39;x"));
+        }
+        free(out);
+        destroy(fx);
+    }
+}
+
+/* A long transcript: at most REPORT_HTML_MAX_DRAWN events drawn, the rest counted, and a
+ * failing step past the cap still drawn with the events before it. */
+static void test_report_html_diagram_is_capped(void **state)
+{
+    (void)state;
+    struct fixture *fx = build(0x2);
+    struct transcript *tr = &fx->res[1].play.tr;
+    tr_cleanup(tr);
+    tr_init(tr, 0);
+    for (unsigned k = 0; k < 300; k++)
+        tr_bytes(tr, 0, "a", k % 2 ? TR_RECV : TR_SEND, k, "\x01\\x", 3);
+    tr_note(tr, 0, "a", TR_ERROR, "expect: too late");
+    char *out = written(report_html, fx, &opts_fail);
+    assert_int_equal(count(out, "<g class=\"ev "), REPORT_HTML_MAX_DRAWN);
+    assert_non_null(strstr(out, "101 more events not drawn"));
+    assert_int_equal(count(out, "failing-step"), 1);
+    assert_non_null(strstr(out, "&quot;\\x01\\\\x&quot;")); /* "\x01\\x" */
+    free(out);
+    destroy(fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -606,6 +689,8 @@ int main(void)
         cmocka_unit_test(test_report_text_case_lines),
         cmocka_unit_test(test_report_diagnoses_in_text_and_json),
         cmocka_unit_test(test_report_fatal_run_says_not_run),
+        cmocka_unit_test(test_report_html_sections_escaped_and_failing_step_marked),
+        cmocka_unit_test(test_report_html_diagram_is_capped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

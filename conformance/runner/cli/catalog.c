@@ -287,8 +287,71 @@ static int listed(const struct spec_req *r, const char *id)
 
 static const char lint_usage[] =
     "usage: wirecheck lint\n"
-    "  checks that every case parses and cites a requirement of SPEC.md at its level, and\n"
-    "  that every requirement has a case and an up-to-date Cases: line; exit 0 or 1\n";
+    "  checks that every case parses and cites a requirement of SPEC.md at its level, that\n"
+    "  every requirement has a case and an up-to-date Cases: line, and that the DIAGNOSES\n"
+    "  files name requirements, cases and keywords that exist; exit 0 or 2\n";
+
+static int has_case(const struct suite *s, const char *id)
+{
+    for (size_t i = 0; i < s->n_cases; i++)
+        if (strcmp(s->cases[i]->id, id) == 0)
+            return 1;
+    return 0;
+}
+
+static int has_keyword(const struct suite *s, const char *kw)
+{
+    for (size_t i = 0; i < s->n_cases; i++)
+        for (size_t j = 0; j < s->cases[i]->n_keywords; j++)
+            if (strcmp(s->cases[i]->keywords[j], kw) == 0)
+                return 1;
+    return 0;
+}
+
+/* What a suite's own DIAGNOSES file names must exist: a typo would make a diagnosis that never
+ * matches, silently. Returns the number of problems printed. */
+static unsigned lint_diagnoses(const struct cli *cli, const struct suite *s,
+                               const struct spec *spec)
+{
+    unsigned problems = 0;
+    for (size_t k = 0; k < s->n_own_diag; k++) {
+        const struct diagnosis *d = &s->diag.d[k];
+        char where[5000];
+        snprintf(where, sizeof where, "%.4000s/%.200s/DIAGNOSES:%u: %.64s", cli->cases, s->name,
+                 d->line, d->id);
+        if (!spec_find(spec, d->requirement)) {
+            printf("%s: requirement %s is not in SPEC.md\n", where, d->requirement);
+            problems++;
+        }
+        for (size_t i = 0; i < d->n_fails + d->n_passes; i++) {
+            const char *id = i < d->n_fails ? d->fails[i] : d->passes[i - d->n_fails];
+            if (!has_case(s, id)) {
+                printf("%s: %s names %s, which is not a case of the suite\n", where,
+                       i < d->n_fails ? "fails:" : "passes:", id);
+                problems++;
+            }
+        }
+        for (size_t i = 0; i < d->n_cond; i++) {
+            for (size_t j = 0; j < d->cond[i].n_alt; j++) {
+                const struct diag_alt *a = &d->cond[i].alt[j];
+                for (size_t w = 0; w < a->n_words; w++) {
+                    const char *x = a->words[w];
+                    int bad = (a->test == DIAG_REQUIREMENT && !spec_find(spec, x)) ||
+                              (a->test == DIAG_KEYWORD && !has_keyword(s, x)) ||
+                              (a->test == DIAG_CASE && !strpbrk(x, "*?[") && !has_case(s, x));
+                    if (bad) {
+                        printf("%s: '%s' matches no %s\n", where, x,
+                               a->test == DIAG_REQUIREMENT ? "requirement of SPEC.md"
+                               : a->test == DIAG_KEYWORD   ? "keyword of the suite's cases"
+                                                           : "case of the suite");
+                        problems++;
+                    }
+                }
+            }
+        }
+    }
+    return problems;
+}
 
 int cli_cmd_lint(const struct cli *cli, int argc, char **argv)
 {
@@ -344,8 +407,9 @@ int cli_cmd_lint(const struct cli *cli, int argc, char **argv)
                 problems++;
             }
         }
-        printf("suite %-18s %3u cases (core %u, robust %u, stress %u)\n", names[k], own,
-               per[0], per[1], per[2]);
+        problems += lint_diagnoses(cli, s, &spec);
+        printf("suite %-18s %3u cases (core %u, robust %u, stress %u), %zu diagnoses\n",
+               names[k], own, per[0], per[1], per[2], s->n_own_diag);
         total += own;
         suite_free(s);
     }

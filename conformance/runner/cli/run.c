@@ -60,10 +60,11 @@ static const char run_usage[] =
     "  --max-time S          end the run, and every program, after S seconds whatever\n"
     "                        happens (default 1800; 0: never)\n"
     "report:\n"
-    "  --format F            text (default), tap, junit or json, on stdout\n"
+    "  --format F            text (default), tap, junit, json or html (one self-contained\n"
+    "                        page with a sequence diagram per failure), on stdout\n"
     "  -o FILE               write that report to FILE instead of stdout\n"
     "  --report F:FILE       also write a report in format F to FILE (repeatable:\n"
-    "                        --report junit:out.xml --report json:out.json)\n"
+    "                        --report junit:out.xml --report html:out.html)\n"
     "  --name LABEL          what the run is called in every report (default: the suite)\n"
     "  --quiet               no report on stdout (the --report files are still written)\n"
     "  --transcript W        fail (default), always or never\n"
@@ -210,8 +211,8 @@ struct extra_report {
 
 static int parse_format(const char *v, size_t n, enum report_format *out)
 {
-    static const char *const names[] = {"text", "tap", "junit", "json"};
-    for (int i = 0; i < 4; i++) {
+    static const char *const names[] = {"text", "tap", "junit", "json", "html"};
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++) {
         if (strlen(names[i]) == n && strncmp(v, names[i], n) == 0) {
             *out = (enum report_format)i;
             return 0;
@@ -240,6 +241,8 @@ static int write_report(FILE *f, enum report_format format, struct run *run,
         return report_junit(f, run, &ro);
     case FORMAT_JSON:
         return report_json(f, run, &ro);
+    case FORMAT_HTML:
+        return report_html(f, run, &ro);
     }
     return -1;
 }
@@ -367,8 +370,10 @@ static int run_command(const struct cli *cli, int argc, char **argv)
                 ro.format = FORMAT_JUNIT;
             else if (strcmp(v, "json") == 0)
                 ro.format = FORMAT_JSON;
+            else if (strcmp(v, "html") == 0)
+                ro.format = FORMAT_HTML;
             else
-                return usage_error("--format takes text, tap, junit or json, not '%s'", v);
+                return usage_error("--format takes text, tap, junit, json or html, not '%s'", v);
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
             out_path = v;
         } else if (strcmp(a, "--transcript") == 0) {
@@ -386,8 +391,8 @@ static int run_command(const struct cli *cli, int argc, char **argv)
                 return usage_error("at most %d --report options", RUN_MAX_REPORTS);
             if (!colon || !colon[1] ||
                 parse_format(v, (size_t)(colon - v), &extra[n_extra].format) < 0)
-                return usage_error("--report takes FORMAT:FILE with FORMAT text, tap, junit or "
-                                   "json, not '%s'", v);
+                return usage_error("--report takes FORMAT:FILE with FORMAT text, tap, junit, "
+                                   "json or html, not '%s'", v);
             extra[n_extra].path = colon + 1;
             extra[n_extra++].f = NULL;
         } else if (strcmp(a, "--name") == 0) {

@@ -221,6 +221,7 @@ int suite_load(const char *cases_dir, const char *name, struct suite **out, char
     }
     if (rc == 0)
         rc = load_diagnoses(s, cases_dir, name, err, errlen);
+    s->n_own_diag = s->diag.n;
     if (rc == 0 && *s->def->include) {
         char inc[256];
         snprintf(inc, sizeof inc, "%s", s->def->include);

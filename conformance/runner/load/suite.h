@@ -18,6 +18,7 @@ struct suite {
     int client_role;         /* role: client -> the runner plays the server */
     int udp;
     struct diagnosis_set diag; /* its DIAGNOSES file, then the included suite's (may be empty) */
+    size_t n_own_diag;         /* how many of them come from its own file */
 };
 
 /*

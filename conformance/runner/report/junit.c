@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "run/diagnose.h"
 
 /* XML text: markup escaped, and anything not printable ASCII as \xNN (XML 1.0 forbids most
  * control characters outright). */
@@ -103,6 +104,13 @@ int report_junit(FILE *f, const struct run *run, const struct report_opts *ro)
             char w[600];
             snprintf(w, sizeof w, "[%s, SHOULD] %s", r->c->requirement, r->play.v.reason);
             property(&b, "warning", w);
+        }
+        if (r->diagnosis >= 0) {
+            struct bytes h;
+            bytes_init(&h, 0);
+            if (diagnose_headline(run, (size_t)r->diagnosis, &h) == 0)
+                property(&b, "diagnosis", bytes_str(&h));
+            bytes_cleanup(&h);
         }
         bytes_puts(&b, "</properties>\n");
         enum junit_kind kind = junit_kind(r);

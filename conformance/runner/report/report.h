@@ -1,4 +1,5 @@
-/* report.h -- the reports of a run: text (streamed per case), TAP 13, JUnit XML and JSON. */
+/* report.h -- the reports of a run: text (streamed per case), TAP 13, JUnit XML, JSON and
+ * HTML. */
 #ifndef WIRECHECK_RUNNER_REPORT_H
 #define WIRECHECK_RUNNER_REPORT_H
 
@@ -8,7 +9,7 @@
 #include "run/run.h"
 
 enum transcript_mode { TRANSCRIPT_FAIL = 0, TRANSCRIPT_ALWAYS, TRANSCRIPT_NEVER };
-enum report_format { FORMAT_TEXT = 0, FORMAT_TAP, FORMAT_JUNIT, FORMAT_JSON };
+enum report_format { FORMAT_TEXT = 0, FORMAT_TAP, FORMAT_JUNIT, FORMAT_JSON, FORMAT_HTML };
 
 struct report_opts {
     enum report_format format;
@@ -55,6 +56,24 @@ void report_text_summary(FILE *f, const struct run *run, const struct report_opt
 int report_tap(FILE *f, const struct run *run, const struct report_opts *ro);
 int report_junit(FILE *f, const struct run *run, const struct report_opts *ro);
 int report_json(FILE *f, const struct run *run, const struct report_opts *ro);
+/* One self-contained page (inline style and script, nothing fetched: its CSP forbids it):
+ * header, diagnoses, requirements, then a section per selected case with its sequence
+ * diagram. Everything from the program under test is escaped text. */
+int report_html(FILE *f, const struct run *run, const struct report_opts *ro);
+
+/* The HTML report's parts (html_seq.c), which html.c puts together. */
+/* Writes |p| as HTML text, safe in element content and in quoted attributes: & < > " ' as
+ * entities, bytes outside printable ASCII (but \n and \t) as \xNN; with |raw| (bytes from
+ * the program) a backslash becomes \\ so that \xNN stays unambiguous. Returns 0 or -1. */
+int report_html_text(FILE *f, const void *p, size_t n, int raw);
+/* Most transcript events drawn in one case's diagram (the rest are counted; the failing step
+ * is drawn even past it). */
+#define REPORT_HTML_MAX_DRAWN 200
+/* Writes the sequence diagram of case |r|'s transcript as an inline <svg>: the runner's and
+ * the target's lifelines, an arrow per send or receive, events as notes, the failing step
+ * marked with the case's detail beside it. Locks the transcript while reading it.
+ * Returns 0 or -1. */
+int report_html_sequence(FILE *f, const struct run *run, const struct case_result *r);
 
 /* Appends |p| as safe printable text: bytes outside printable ASCII (other than \n and \t)
  * and backslash become \xNN / \\. For program output in any report. */

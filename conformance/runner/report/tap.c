@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "run/diagnose.h"
 
 /* A YAML double-quoted scalar. */
 static void yaml_str(struct bytes *b, const char *s)
@@ -104,6 +105,16 @@ int report_tap(FILE *f, const struct run *run, const struct report_opts *ro)
             bytes_puts(&b, "  liveness: ");
             yaml_str(&b, r->liveness);
             bytes_puts(&b, "\n");
+        }
+        if (r->diagnosis >= 0) {
+            struct bytes h;
+            bytes_init(&h, 0);
+            if (diagnose_headline(run, (size_t)r->diagnosis, &h) == 0) {
+                bytes_puts(&b, "  diagnosis: ");
+                yaml_str(&b, bytes_str(&h));
+                bytes_puts(&b, "\n");
+            }
+            bytes_cleanup(&h);
         }
         struct bytes d;
         bytes_init(&d, 0);

@@ -98,6 +98,9 @@ static void check_liveness(struct worker *w, const struct engine_env *env,
                  "known-good exchange: %.400s", when, pr.v.reason);
         tr_note(&r->play.tr, 0, "", TR_ERROR, "liveness check failed: %s", pr.v.reason);
         verdict_escalate(&r->play.v, OUT_FAIL, 0, "liveness: %s", r->liveness);
+        /* What the probe's difference reads as is then this case's finding too. */
+        if (r->play.facts.len == 0 && pr.facts.len)
+            (void)bytes_append(&r->play.facts, pr.facts.data, pr.facts.len);
         target_stop(&w->t); /* the next case gets a fresh instance */
     } else {
         tr_note(&r->play.tr, 0, "", TR_EVENT, "liveness check passed");
