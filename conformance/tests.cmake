@@ -96,3 +96,22 @@ if(NOT WIRECHECK_SANITIZE)
   set_tests_properties(runner.html PROPERTIES LABELS "runner;selftest" TIMEOUT 300
       SKIP_RETURN_CODE 77)
 endif()
+
+# wirecheck grade on a class of 12 submissions made of the reference and faulty programs
+# (tests/e2e_runner/grade.py): scores, Gradescope's fields, the CSV, index.html in headless
+# Chromium, re-grading, shards and merge. Dev only: it runs the programs, not the runner's
+# memory, and the sanitizer presets run the runner under every failure in faulty.matrix.
+if(NOT WIRECHECK_SANITIZE)
+  add_test(NAME runner.grade
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e_runner/grade.py
+                   --wirecheck $<TARGET_FILE:wirecheck>
+                   --programs $<TARGET_FILE_DIR:echo-server>
+                   --faulty $<TARGET_FILE_DIR:faulty-echo-drop-last>
+                   --conformance ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(runner.grade PROPERTIES LABELS "runner;selftest;sandbox" TIMEOUT 900
+                       SKIP_RETURN_CODE 77)
+  # The shipped grading file reads and checks (file:line errors are unit-tested).
+  add_test(NAME runner.grading.chapter
+           COMMAND wirecheck grade --check ${CMAKE_CURRENT_SOURCE_DIR}/grading/chapter.grade)
+  set_tests_properties(runner.grading.chapter PROPERTIES LABELS "runner;selftest" TIMEOUT 60)
+endif()

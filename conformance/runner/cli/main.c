@@ -33,6 +33,9 @@ static const char usage[] =
     "  serve CASE-ID [--listen HOST:PORT]\n"
     "                       play the server of one client case, printing the exchange as it\n"
     "                       happens, for a client started by hand\n"
+    "  grade GRADING-FILE SUBMISSION-DIR... [-j N] [-o OUT-DIR] [--shard K/N]\n"
+    "                       grade a class: build, run and score every submission's parts\n"
+    "                       (`wirecheck grade --help`); grade merge joins --shard outputs\n"
     "  help [COMMAND]       this text, or COMMAND's own --help\n"
     "\n"
     "suites: tcp-echo, tcp-echo-threaded, udp-echo, sensor (servers);\n"
@@ -57,6 +60,8 @@ static int main_dispatch(const struct cli *cli, const char *cmd, int argc, char 
         return cli_cmd_lint(cli, argc, argv);
     if (strcmp(cmd, "serve") == 0)
         return cli_cmd_serve(cli, argc, argv);
+    if (strcmp(cmd, "grade") == 0)
+        return cli_cmd_grade(cli, argc, argv);
     return -1;
 }
 
@@ -146,15 +151,16 @@ int main(int argc, char **argv)
         if (rc >= 0)
             return rc;
         if (argc - i >= 2) {
-            fprintf(stderr, "wirecheck help: no command '%s' (run, list, show, lint)\n",
+            fprintf(stderr, "wirecheck help: no command '%s' (run, list, show, lint, serve, grade)\n",
                     argv[i + 1]);
             return 2;
         }
         fputs(usage, stdout);
         return 0;
     }
-    static const char *const commands[] = {"run", "list", "show", "lint", "serve", "help"};
-    const char *near = selection_suggest(cmd, commands, 6);
+    static const char *const commands[] = {"run",   "list",  "show", "lint",
+                                           "serve", "grade", "help"};
+    const char *near = selection_suggest(cmd, commands, 7);
     fprintf(stderr, "wirecheck: unknown command '%s'%s%s%s\n%s", cmd, near ? "; did you mean " : "",
             near ? near : "", near ? "?" : "", usage);
     return 2;

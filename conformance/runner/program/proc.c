@@ -212,6 +212,12 @@ static void child(char *const *argv, const struct proc_spec *spec, int out_w, in
         limit(RLIMIT_NOFILE, spec->files, spec->files);
     if (spec->fsize_mib)
         limit(RLIMIT_FSIZE, spec->fsize_mib * mib, spec->fsize_mib * mib);
+    if (spec->cwd && chdir(spec->cwd) < 0) {
+        int e = errno;
+        ssize_t ignored = write(fail_w, &e, sizeof e);
+        (void)ignored;
+        _exit(127);
+    }
     execvp(argv[0], argv);
     int e = errno;
     ssize_t ignored = write(fail_w, &e, sizeof e);

@@ -26,6 +26,7 @@ struct proc_spec {
     unsigned files;      /* RLIMIT_NOFILE */
     unsigned fsize_mib;  /* RLIMIT_FSIZE */
     int wrapped;
+    const char *cwd;     /* the folder it starts in (NULL: the runner's) */
 };
 
 /*
@@ -50,7 +51,7 @@ void proc_stop(struct proc *p, int grace_ms);
 /* Stops it (if needed), joins the capture thread and frees everything. NULL is fine. */
 void proc_free(struct proc *p);
 
-/* The raw wait status once ended, -1 while running. */
+/* Once ended: its exit status, or 0x100 | the signal that killed it; -1 while running. */
 int proc_status(struct proc *p);
 
 /* "exited with status 1", "killed by SIGSEGV", "still running" into |buf|; a death that a

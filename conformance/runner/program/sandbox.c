@@ -346,6 +346,12 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
         tmp_root(argv[i], root, sizeof root);
         add_root(roots, &n_roots, 8, root);
     }
+    /* A read-write folder under /tmp: its top folder too, read-only, or bwrap would make the
+     * folders on the way to it (mode 0700, root's) and its uid could not reach it. */
+    if (sb->rw_dir[0]) {
+        tmp_root(sb->rw_dir, root, sizeof root);
+        add_root(roots, &n_roots, 8, root);
+    }
     const char *pre[80 + 3 * SANDBOX_MAX_ENV];
     size_t k = 0;
     /* The environment: not the runner's (a CI system's secrets would reach the program and
