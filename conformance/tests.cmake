@@ -107,9 +107,15 @@ if(NOT WIRECHECK_SANITIZE)
                    --wirecheck $<TARGET_FILE:wirecheck>
                    --programs $<TARGET_FILE_DIR:echo-server>
                    --faulty $<TARGET_FILE_DIR:faulty-echo-drop-last>
-                   --conformance ${CMAKE_CURRENT_SOURCE_DIR})
+                   --conformance ${CMAKE_CURRENT_SOURCE_DIR}
+                   --contrib ${PROJECT_SOURCE_DIR}/contrib)
   set_tests_properties(runner.grade PROPERTIES LABELS "runner;selftest;sandbox" TIMEOUT 900
                        SKIP_RETURN_CODE 77)
+  # contrib/'s workflows, read by PyYAML and held to what grade needs.
+  add_test(NAME runner.contrib
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e_runner/contrib.py
+                   ${PROJECT_SOURCE_DIR}/contrib)
+  set_tests_properties(runner.contrib PROPERTIES LABELS "runner;selftest" TIMEOUT 60)
   # The shipped grading file reads and checks (file:line errors are unit-tested).
   add_test(NAME runner.grading.chapter
            COMMAND wirecheck grade --check ${CMAKE_CURRENT_SOURCE_DIR}/grading/chapter.grade)

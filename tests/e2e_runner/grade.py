@@ -198,6 +198,7 @@ def main():
     ap.add_argument("--programs", required=True)
     ap.add_argument("--faulty", required=True)
     ap.add_argument("--conformance", required=True)
+    ap.add_argument("--contrib", help="contrib/: runs its Gradescope and Classroom glue too")
     ap.add_argument("--keep")
     args = ap.parse_args()
     if os.geteuid() != 0 or not shutil.which("bwrap"):
@@ -359,8 +360,47 @@ def run(args, tmp):
           str({n: (m[n]["total"], before[n]["total"]) for n in m}))
     check("the merged folder has each submission's reports",
           all(os.path.exists(os.path.join(merged, n, "results.json")) for n in m))
+    if args.contrib:
+        contrib(args, tmp, out, subs)
     print(f"grade.py: {len(FAILURES)} failed" if FAILURES else "grade.py: every check held")
     return 1 if FAILURES else 0
+
+
+def contrib(args, tmp, out, subs):
+    """contrib/'s glue on real grades: GitHub Classroom's reporter format, and Gradescope's
+    run_autograder on an /autograder laid out as Gradescope does."""
+    import base64
+    p = subprocess.run(["/usr/bin/python3", os.path.join(args.contrib, "github-classroom",
+                        "classroom-result.py"), os.path.join(out, "carol-2dp", "results.json")],
+                       capture_output=True, text=True)
+    try:
+        r = json.loads(base64.b64decode(p.stdout.strip()))
+        g = json.load(open(os.path.join(out, "carol-2dp", "results.json")))
+        ok = (r["max_score"] == g["max_score"] and r["status"] == "fail" and
+              abs(sum(t["score"] for t in r["tests"]) - g["score"]) < 0.011 and
+              all(t["status"] in ("pass", "fail") for t in r["tests"]))
+    except (ValueError, KeyError) as e:
+        ok, r = False, str(e)
+    check("classroom-result.py: the reporter's format, the same points", ok, str(r)[:300])
+
+    ag = os.path.join(tmp, "autograder")
+    os.makedirs(os.path.join(ag, "source"))
+    shutil.copy(args.grading, os.path.join(ag, "source", "grading.grade"))
+    shutil.copytree([s for s in subs if s.endswith("alice-ref")][0],
+                    os.path.join(ag, "submission"), symlinks=True)
+    env = dict(os.environ, AUTOGRADER=ag,
+               WIRECHECK=f"{args.wirecheck}")
+    env["WIRECHECK_CONFORMANCE"] = os.path.abspath(args.conformance)
+    p = subprocess.run([os.path.join(args.contrib, "gradescope", "run_autograder")], env=env,
+                       capture_output=True, text=True, timeout=600)
+    try:
+        r = json.load(open(os.path.join(ag, "results", "results.json")))
+        jsonschema.validate(r, GRADESCOPE_SCHEMA)
+        ok = r["score"] == r["max_score"] > 0
+    except (OSError, ValueError, jsonschema.ValidationError) as e:
+        ok, r = False, str(e)
+    check("gradescope/run_autograder: results.json in /autograder/results, full marks for the "
+          "reference", ok, f"{str(r)[:300]} {p.stderr[-400:]}")
 
 
 if __name__ == "__main__":

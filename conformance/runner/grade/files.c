@@ -88,7 +88,8 @@ int grade_write_gradescope(FILE *f, const struct sub_result *sr, const struct gr
             cJSON_AddStringToObject(t, "number", num);
             cJSON_AddNumberToObject(t, "score", r->points);
             cJSON_AddNumberToObject(t, "max_score", r->max);
-            int passed = r->accepted || (r->cases && r->passed == r->cases);
+            int passed = pr->status == PART_GRADED &&
+                         (r->accepted || (r->cases && r->passed == r->cases));
             cJSON_AddStringToObject(t, "status", passed ? "passed" : "failed");
             struct bytes out;
             bytes_init(&out, 0);
@@ -97,7 +98,7 @@ int grade_write_gradescope(FILE *f, const struct sub_result *sr, const struct gr
             if (r->not_run)
                 bytes_printf(&out, ", %u not run", r->not_run);
             bytes_puts(&out, ".\n");
-            if (r->accepted)
+            if (r->accepted && pr->status == PART_GRADED)
                 bytes_printf(&out, "Accepted without the points at stake: %s\n", r->accepted);
             if (r->output)
                 bytes_printf(&out, "\n%s", r->output);

@@ -64,7 +64,7 @@ static void cell(FILE *f, const struct sub_result *sr, const struct part_result 
 {
     const char *cls, *mark;
     char text[64];
-    if (pr->status != PART_GRADED && pr->status != PART_NOT_STARTED) {
+    if (pr->status != PART_GRADED) {
         cls = "notrun";
         mark = "-";
         snprintf(text, sizeof text, "not run");
