@@ -35,6 +35,10 @@ const struct cf_case *cli_load_case(const struct cli *cli, const char *cmd, cons
 /* "; did you mean sensor? (suites: ...)" for an unknown suite |name|, into |out|. */
 void cli_suite_hint(const struct cli *cli, const char *name, char *out, size_t len);
 
+/* A decimal number from 0 to |max| into |*out|: returns 0, or -1 for anything else (a sign,
+ * junk, overflow). */
+int cli_parse_uint(const char *s, unsigned max, unsigned *out);
+
 /* Loads SPEC.md; prints the error and returns -1 on failure. */
 struct spec;
 int cli_load_spec(const struct cli *cli, struct spec *spec);

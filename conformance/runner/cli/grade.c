@@ -243,8 +243,10 @@ static int merge(const struct cli *cli, int argc, char **argv)
             int same = tl == len && memcmp(t, text, len) == 0;
             free(t);
             if (!same) {
-                fprintf(stderr, "wirecheck grade merge: %s was graded with another grading "
-                        "file than %s\n", ins[k], ins[0]);
+                fprintf(stderr,
+                        "wirecheck grade merge: %s was graded with another grading "
+                        "file than %s\n",
+                        ins[k], ins[0]);
                 rc = 2;
             }
         }
@@ -274,8 +276,10 @@ static int merge(const struct cli *cli, int argc, char **argv)
                 } else {
                     for (size_t j = 0; j < n; j++)
                         if (strcmp(subs[j].name, subs[n].name) == 0) {
-                            fprintf(stderr, "wirecheck grade merge: %s is in two of the "
-                                    "folders\n", subs[n].name);
+                            fprintf(stderr,
+                                    "wirecheck grade merge: %s is in two of the "
+                                    "folders\n",
+                                    subs[n].name);
                             rc = 2;
                         }
                     char from[PATH_MAX + 300], to[PATH_MAX + 300];
@@ -308,8 +312,8 @@ static int merge(const struct cli *cli, int argc, char **argv)
             fprintf(stderr, "wirecheck grade merge: cannot write the class files in %s\n", out);
             rc = 2;
         } else {
-            fprintf(stderr, "wirecheck grade merge: %zu submissions from %zu folders into %s\n",
-                    n, n_in, out);
+            fprintf(stderr, "wirecheck grade merge: %zu submissions from %zu folders into %s\n", n,
+                    n_in, out);
         }
     }
     for (size_t i = 0; i < n; i++)
@@ -319,17 +323,6 @@ static int merge(const struct cli *cli, int argc, char **argv)
     free(text);
     free(ins);
     return rc;
-}
-
-static int parse_uint(const char *s, unsigned max, unsigned *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(s, &end, 10);
-    if (errno || end == s || *end || v > max || s[0] == '-')
-        return -1;
-    *out = (unsigned)v;
-    return 0;
 }
 
 /* --check: the grading file read and checked, and what each part is worth. */
@@ -414,7 +407,7 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
             return free(subs), usage_error("%s needs a value", a);
         const char *v = takes ? argv[++i] : NULL;
         if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            if (parse_uint(v, 64, &jobs) < 0 || jobs == 0)
+            if (cli_parse_uint(v, 64, &jobs) < 0 || jobs == 0)
                 return free(subs), usage_error("-j takes 1 to 64, not '%s'", v);
         } else if (strcmp(a, "-o") == 0 || strcmp(a, "--out") == 0) {
             out = v;
@@ -422,8 +415,8 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
             const char *slash = strchr(v, '/');
             char k[16];
             snprintf(k, sizeof k, "%.*s", slash ? (int)(slash - v) : 0, v);
-            if (!slash || parse_uint(k, 10000, &shard_k) < 0 ||
-                parse_uint(slash + 1, 10000, &shard_n) < 0 || shard_k == 0 || shard_k > shard_n)
+            if (!slash || cli_parse_uint(k, 10000, &shard_k) < 0 ||
+                cli_parse_uint(slash + 1, 10000, &shard_n) < 0 || shard_k == 0 || shard_k > shard_n)
                 return free(subs), usage_error("--shard takes K/N with 1 <= K <= N, not '%s'", v);
         } else if (strcmp(a, "--timeout-scale") == 0) {
             char *end;
@@ -432,13 +425,12 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
                 return free(subs), usage_error("--timeout-scale takes 0.1 to 100, not '%s'", v);
         } else if (strcmp(a, "--sandbox") == 0) {
             if (strcmp(v, "auto") && strcmp(v, "require") && strcmp(v, "off"))
-                return free(subs), usage_error("--sandbox takes auto, require or off, not '%s'",
-                                               v);
+                return free(subs), usage_error("--sandbox takes auto, require or off, not '%s'", v);
             mode = v;
         } else if (strcmp(a, "--sandbox-uid") == 0) {
-            if (parse_uint(v, 0xf0000000u, &uid_base) < 0 || uid_base < 1000)
-                return free(subs), usage_error("--sandbox-uid takes 1000..%u, not '%s'",
-                                               0xf0000000u, v);
+            if (cli_parse_uint(v, 0xf0000000u, &uid_base) < 0 || uid_base < 1000)
+                return free(subs),
+                       usage_error("--sandbox-uid takes 1000..%u, not '%s'", 0xf0000000u, v);
         } else if (strcmp(a, "--force") == 0) {
             force = 1;
         } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
@@ -477,8 +469,10 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
         char name[160], abs[PATH_MAX];
         struct stat st;
         if (class_sub_name(subs[i], name, sizeof name) < 0) {
-            fprintf(stderr, "wirecheck grade: %s: a submission folder is named with letters, "
-                    "digits and - _ . @ + only\n", subs[i]);
+            fprintf(stderr,
+                    "wirecheck grade: %s: a submission folder is named with letters, "
+                    "digits and - _ . @ + only\n",
+                    subs[i]);
             rc = 2;
         } else if (!realpath(subs[i], abs) || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
             fprintf(stderr, "wirecheck grade: %s: not a folder\n", subs[i]);
@@ -517,7 +511,8 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
     memset(&sb, 0, sizeof sb);
     sandbox_limits_default(&sb.lim);
     char err[1024] = "";
-    if (rc == 0 && g.limits[0] && sandbox_limits_parse_list(&sb.lim, g.limits, err, sizeof err) < 0) {
+    if (rc == 0 && g.limits[0] &&
+        sandbox_limits_parse_list(&sb.lim, g.limits, err, sizeof err) < 0) {
         fprintf(stderr, "wirecheck grade: %s: limits: %s\n", grading_path, err);
         rc = 2;
     }
@@ -555,16 +550,25 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
         key = fnv_file(key, cli->spec);
         key = fnv_file(key, cli->disabled);
         proc_become_subreaper();
-        struct class_opts o = {
-            .g = &g, .suites = (const struct suite *const *)suites, .spec = &spec,
-            .disabled = have_disabled ? &disabled : NULL, .subs = real, .n_subs = n_real,
-            .out_dir = out_abs, .jobs = jobs, .force = force, .key = key, .scale = scale,
-            .self = self, .conformance = conf, .sandbox_mode = mode, .sandbox = &sb,
-            .progress = quiet ? NULL : stderr};
+        struct class_opts o = {.g = &g,
+                               .suites = (const struct suite *const *)suites,
+                               .spec = &spec,
+                               .disabled = have_disabled ? &disabled : NULL,
+                               .subs = real,
+                               .n_subs = n_real,
+                               .out_dir = out_abs,
+                               .jobs = jobs,
+                               .force = force,
+                               .key = key,
+                               .scale = scale,
+                               .self = self,
+                               .conformance = conf,
+                               .sandbox_mode = mode,
+                               .sandbox = &sb,
+                               .progress = quiet ? NULL : stderr};
         if (!quiet)
-            fprintf(stderr, "wirecheck grade: %zu submission%s%s, %u at a time, into %s\n",
-                    n_real, n_real == 1 ? "" : "s",
-                    shard_n > 1 ? " (this shard's)" : "", jobs, out);
+            fprintf(stderr, "wirecheck grade: %zu submission%s%s, %u at a time, into %s\n", n_real,
+                    n_real == 1 ? "" : "s", shard_n > 1 ? " (this shard's)" : "", jobs, out);
         rc = class_grade(&o, &res);
         if (rc >= 0 && write_class_files(out_abs, text, len, res, n_real, &g) < 0) {
             fprintf(stderr, "wirecheck grade: cannot write the class files in %s\n", out);

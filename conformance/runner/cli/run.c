@@ -147,7 +147,7 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 }
 
 
-static int parse_uint(const char *s, unsigned max, unsigned *out)
+int cli_parse_uint(const char *s, unsigned max, unsigned *out)
 {
     char *end;
     errno = 0;
@@ -301,7 +301,7 @@ static int run_command(const struct cli *cli, int argc, char **argv)
             continue;
         }
         if (strncmp(a, "-j", 2) == 0 && a[2]) { /* -j4 */
-            if (parse_uint(a + 2, 64, &o.jobs) < 0 || o.jobs == 0)
+            if (cli_parse_uint(a + 2, 64, &o.jobs) < 0 || o.jobs == 0)
                 return usage_error("-j takes 1..64, not '%s'", a + 2);
             continue;
         }
@@ -344,12 +344,12 @@ static int run_command(const struct cli *cli, int argc, char **argv)
                 return usage_error("--keyword takes one word, or !word to exclude (at most "
                                    "%d), not '%s'", SELECTION_MAX, v);
         } else if (strcmp(a, "--maxfail") == 0) {
-            if (parse_uint(v, 100000, &o.maxfail) < 0 || o.maxfail == 0)
+            if (cli_parse_uint(v, 100000, &o.maxfail) < 0 || o.maxfail == 0)
                 return usage_error("--maxfail takes 1..100000, not '%s'", v);
         } else if (strcmp(a, "--last-failed") == 0) {
             last_failed = v;
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            if (parse_uint(v, 64, &o.jobs) < 0 || o.jobs == 0)
+            if (cli_parse_uint(v, 64, &o.jobs) < 0 || o.jobs == 0)
                 return usage_error("-j takes 1..64, not '%s'", v);
         } else if (strcmp(a, "--timeout-scale") == 0) {
             char *end;
@@ -357,7 +357,7 @@ static int run_command(const struct cli *cli, int argc, char **argv)
             if (end == v || *end || !(o.scale >= 0.1 && o.scale <= 100.0))
                 return usage_error("--timeout-scale takes 0.1..100, not '%s'", v);
         } else if (strcmp(a, "--retries") == 0) {
-            if (parse_uint(v, 10, &o.retries) < 0)
+            if (cli_parse_uint(v, 10, &o.retries) < 0)
                 return usage_error("--retries takes 0..10, not '%s'", v);
         } else if (strcmp(a, "--baseline") == 0) {
             baseline = v;
@@ -417,10 +417,10 @@ static int run_command(const struct cli *cli, int argc, char **argv)
                                    "directory, not '%s'", v);
             rw_dir = v;
         } else if (strcmp(a, "--sandbox-uid") == 0) {
-            if (parse_uint(v, 0xfffff000u, &sb.uid_base) < 0 || sb.uid_base < 1000)
+            if (cli_parse_uint(v, 0xfffff000u, &sb.uid_base) < 0 || sb.uid_base < 1000)
                 return usage_error("--sandbox-uid takes 1000..%u, not '%s'", 0xfffff000u, v);
         } else if (strcmp(a, "--max-time") == 0) {
-            if (parse_uint(v, 7 * 86400, &max_time) < 0)
+            if (cli_parse_uint(v, 7 * 86400, &max_time) < 0)
                 return usage_error("--max-time takes 0..604800 seconds, not '%s'", v);
         } else if (strcmp(a, "--color") == 0 || strcmp(a, "--colour") == 0) {
             if (strcmp(v, "auto") && strcmp(v, "always") && strcmp(v, "never"))

@@ -190,8 +190,8 @@ static int build(const struct class_opts *o, unsigned slot, const char *work, co
 }
 
 /* Runs part |pi| of |name| through `wirecheck run`; its reports go into |dir|. */
-static void run_part(const struct class_opts *o, unsigned slot, const char *name,
-                     const char *dir, const char *cwd, size_t pi, struct part_result *pr)
+static void run_part(const struct class_opts *o, unsigned slot, const char *name, const char *dir,
+                     const char *cwd, size_t pi, struct part_result *pr)
 {
     const struct grading_part *part = &o->g->parts[pi];
     unsigned secs = part->time_s ? part->time_s : o->g->time_s;
@@ -213,12 +213,38 @@ static void run_part(const struct class_opts *o, unsigned slot, const char *name
         snprintf(rep[k], sizeof rep[k], "%s:%s/%s.%s", kinds[k], dir, part->name, exts[k]);
     const char *argv[64];
     size_t n = 0;
-    const char *fixed[] = {o->self, "--conformance", o->conformance, "run", part->suite,
-                           "--exec", part->run, "--level", levels, "-j", "1",
-                           "--timeout-scale", scale, "--name", label, "--color", "never",
-                           "--quiet", "--max-time", maxt, "--sandbox", o->sandbox_mode,
-                           "--sandbox-uid", uid, "--report", rep[0], "--report", rep[1],
-                           "--report", rep[2], "--report", rep[3]};
+    const char *fixed[] = {o->self,
+                           "--conformance",
+                           o->conformance,
+                           "run",
+                           part->suite,
+                           "--exec",
+                           part->run,
+                           "--level",
+                           levels,
+                           "-j",
+                           "1",
+                           "--timeout-scale",
+                           scale,
+                           "--name",
+                           label,
+                           "--color",
+                           "never",
+                           "--quiet",
+                           "--max-time",
+                           maxt,
+                           "--sandbox",
+                           o->sandbox_mode,
+                           "--sandbox-uid",
+                           uid,
+                           "--report",
+                           rep[0],
+                           "--report",
+                           rep[1],
+                           "--report",
+                           rep[2],
+                           "--report",
+                           rep[3]};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         argv[n++] = fixed[i];
     /* The grading file's limits, one --limit each. */
@@ -244,7 +270,8 @@ static void run_part(const struct class_opts *o, unsigned slot, const char *name
     snprintf(path, sizeof path, "%s/%s.json", dir, part->name);
     char *json = NULL;
     size_t len = 0;
-    if ((rc == 0 || rc == 1 || rc == 3) && suite_read_file(path, (size_t)64 << 20, &json, &len) == 0 &&
+    if ((rc == 0 || rc == 1 || rc == 3) &&
+        suite_read_file(path, (size_t)64 << 20, &json, &len) == 0 &&
         score_report(pr, json, len, e, sizeof e) == 0) {
         pr->status = rc == 3 ? PART_NOT_STARTED : PART_GRADED;
         if (rc == 3) {
@@ -318,19 +345,19 @@ static void grade_one(struct shared *sh, unsigned slot, size_t k)
     }
     sr->n_parts = o->g->n_parts;
     for (size_t i = 0; i < o->g->n_parts; i++) {
-        if (score_init(&sr->parts[i], o->g, &o->g->parts[i], o->suites[i], o->spec,
-                       o->disabled) < 0)
+        if (score_init(&sr->parts[i], o->g, &o->g->parts[i], o->suites[i], o->spec, o->disabled) <
+            0)
             sr->failed = 1;
     }
     tree_remove(work);
     int confined = o->sandbox->on || o->sandbox->uid_only;
     if (copy_rc == 0)
-        copy_rc = tree_copy(o->subs[k], work, confined, sandbox_uid(o->sandbox, slot), NULL, e,
-                            sizeof e);
+        copy_rc =
+            tree_copy(o->subs[k], work, confined, sandbox_uid(o->sandbox, slot), NULL, e, sizeof e);
     /* One build per folder, shared by the parts in it. */
-    char (*built_dir)[256] = calloc(o->g->n_parts, sizeof *built_dir);
+    char(*built_dir)[256] = calloc(o->g->n_parts, sizeof *built_dir);
     int *built_ok = calloc(o->g->n_parts, sizeof *built_ok);
-    char (*built_why)[1024] = calloc(o->g->n_parts, sizeof *built_why);
+    char(*built_why)[1024] = calloc(o->g->n_parts, sizeof *built_why);
     size_t n_built = 0;
     for (size_t i = 0; built_dir && built_ok && built_why && i < o->g->n_parts; i++) {
         const struct grading_part *part = &o->g->parts[i];
@@ -361,8 +388,8 @@ static void grade_one(struct shared *sh, unsigned slot, size_t k)
                 for (char *c = slug; *c; c++)
                     *c = *c == '/' ? '-' : *c;
                 snprintf(log, sizeof log, "%s/build-%s.log", dir, slug);
-                built_ok[b] = build(o, slot, work, pdir, cmd, log, built_why[b],
-                                    sizeof built_why[b]);
+                built_ok[b] =
+                    build(o, slot, work, pdir, cmd, log, built_why[b], sizeof built_why[b]);
             }
             n_built++;
         }
@@ -418,8 +445,10 @@ static void *worker(void *arg)
         if (sh->o->progress) {
             fprintf(sh->o->progress, "grade: [%zu/%zu] %s: %.2f of %.2f%s (%.1f s)\n", sh->done,
                     sh->o->n_subs, sr->name ? sr->name : "?", sr->points, sr->max,
-                    sr->cached ? ", unchanged since the last grade"
-                    : sr->failed ? ", NOT GRADED" : "", sr->secs);
+                    sr->cached   ? ", unchanged since the last grade"
+                    : sr->failed ? ", NOT GRADED"
+                                 : "",
+                    sr->secs);
             fflush(sh->o->progress);
         }
         pthread_mutex_unlock(&sh->mu);

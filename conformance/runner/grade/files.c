@@ -7,19 +7,15 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "report/report.h"
 #include "status.h"
 
-/* |s| as a JSON string that is always valid: bytes outside printable ASCII as \xNN. */
+/* |s| as a JSON string that is always valid ASCII (report_sanitize: \xNN outside it). */
 static void add_text(cJSON *o, const char *key, const char *s)
 {
     struct bytes b;
     bytes_init(&b, 0);
-    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-        if ((*p >= 0x20 && *p < 0x7f) || *p == '\n' || *p == '\t')
-            bytes_append(&b, p, 1);
-        else
-            bytes_printf(&b, "\\x%02x", *p);
-    }
+    report_sanitize(&b, s ? s : "", s ? strlen(s) : 0);
     cJSON_AddStringToObject(o, key, bytes_str(&b));
     bytes_cleanup(&b);
 }
@@ -80,16 +76,16 @@ int grade_write_gradescope(FILE *f, const struct sub_result *sr, const struct gr
             if (!t)
                 break;
             char name[400];
-            snprintf(name, sizeof name, "%s: %s%s%s", pr->part->name, r->id,
-                     r->title[0] ? " " : "", r->title);
+            snprintf(name, sizeof name, "%s: %s%s%s", pr->part->name, r->id, r->title[0] ? " " : "",
+                     r->title);
             add_text(t, "name", name);
             char num[48];
             snprintf(num, sizeof num, "%zu.%zu", i + 1, k + 1);
             cJSON_AddStringToObject(t, "number", num);
             cJSON_AddNumberToObject(t, "score", r->points);
             cJSON_AddNumberToObject(t, "max_score", r->max);
-            int passed = pr->status == PART_GRADED &&
-                         (r->accepted || (r->cases && r->passed == r->cases));
+            int passed =
+                pr->status == PART_GRADED && (r->accepted || (r->cases && r->passed == r->cases));
             cJSON_AddStringToObject(t, "status", passed ? "passed" : "failed");
             struct bytes out;
             bytes_init(&out, 0);
@@ -193,7 +189,8 @@ static int read_part(const cJSON *p, const struct grading_part *gp, struct part_
     if (!pr->reqs)
         return WC_ERR_NOMEM;
     const cJSON *o;
-    cJSON_ArrayForEach(o, reqs) {
+    cJSON_ArrayForEach(o, reqs)
+    {
         struct req_score *r = &pr->reqs[pr->n_reqs++];
         snprintf(r->id, sizeof r->id, "%s", str_of(o, "id"));
         snprintf(r->title, sizeof r->title, "%s", str_of(o, "title"));
@@ -204,8 +201,8 @@ static int read_part(const cJSON *p, const struct grading_part *gp, struct part_
         r->passed = (unsigned)num_of(o, "passed");
         r->not_run = (unsigned)num_of(o, "not_run");
         const struct grading_accept *a = grading_accepted(gp, r->id);
-        r->accepted = a && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "accepted"))
-                          ? a->reason : NULL;
+        r->accepted =
+            a && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "accepted")) ? a->reason : NULL;
         const char *out = str_of(o, "output");
         if (*out && !(r->output = strdup(out)))
             return WC_ERR_NOMEM;
@@ -214,8 +211,8 @@ static int read_part(const cJSON *p, const struct grading_part *gp, struct part_
     return 0;
 }
 
-int grade_read_summary(const char *json, size_t len, const struct grading *g,
-                       struct sub_result *sr, char hash[17], char *err, size_t errlen)
+int grade_read_summary(const char *json, size_t len, const struct grading *g, struct sub_result *sr,
+                       char hash[17], char *err, size_t errlen)
 {
     memset(sr, 0, sizeof *sr);
     cJSON *root = cJSON_ParseWithLength(json, len);
@@ -232,7 +229,8 @@ int grade_read_summary(const char *json, size_t len, const struct grading *g,
     int rc = sr->name && sr->parts ? 0 : WC_ERR_NOMEM;
     size_t i = 0;
     const cJSON *p;
-    cJSON_ArrayForEach(p, parts) {
+    cJSON_ArrayForEach(p, parts)
+    {
         if (rc == 0 && strcmp(str_of(p, "name"), g->parts[i].name) != 0) {
             snprintf(err, errlen, "part %zu is '%s', the grading file's is '%s'", i + 1,
                      str_of(p, "name"), g->parts[i].name);

@@ -159,7 +159,8 @@ static void common_failures(FILE *f, const struct sub_result *subs, size_t n)
     qsort(c, cols, sizeof *c, by_failing);
     fputs("<section id=\"common\">\n<h2>Most common failures</h2>\n<table id=\"common-failures\">"
           "\n<thead><tr><th>Part</th><th>Requirement</th><th>Submissions failing</th>"
-          "<th>The most frequent reason</th></tr></thead>\n<tbody>\n", f);
+          "<th>The most frequent reason</th></tr></thead>\n<tbody>\n",
+          f);
     unsigned shown = 0;
     for (size_t i = 0; i < cols && shown < 20; i++) {
         if (!c[i].failing)
@@ -184,8 +185,7 @@ static void common_failures(FILE *f, const struct sub_result *subs, size_t n)
     free(c);
 }
 
-int grade_write_matrix(FILE *f, const struct sub_result *subs, size_t n,
-                       const struct grading *g)
+int grade_write_matrix(FILE *f, const struct sub_result *subs, size_t n, const struct grading *g)
 {
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
@@ -202,13 +202,15 @@ int grade_write_matrix(FILE *f, const struct sub_result *subs, size_t n,
         sum += subs[s].points;
         max = subs[s].max > max ? subs[s].max : max;
     }
-    fprintf(f, "</h1>\n<p>%zu submission%s, %.2f points at most; mean %.2f. Each cell: passing "
+    fprintf(f,
+            "</h1>\n<p>%zu submission%s, %.2f points at most; mean %.2f. Each cell: passing "
             "cases of the requirement (&#x2713; all, ~ some, &#x2717; none, - not run, = accepted "
             "by the grading file); it links to that report.</p>\n<p class=\"sorthint mut\">Click "
-            "a column's header to sort by it.</p>\n", n, n == 1 ? "" : "s", max,
-            n ? sum / (double)n : 0);
+            "a column's header to sort by it.</p>\n",
+            n, n == 1 ? "" : "s", max, n ? sum / (double)n : 0);
     fputs("<table id=\"matrix\">\n<thead><tr><th class=\"sort\" data-col=\"0\">Submission</th>"
-          "<th class=\"sort\" data-col=\"1\">Total</th>", f);
+          "<th class=\"sort\" data-col=\"1\">Total</th>",
+          f);
     size_t col = 2;
     for (size_t i = 0; n && i < subs[0].n_parts; i++) {
         const struct part_result *pr = &subs[0].parts[i];
@@ -242,9 +244,8 @@ int grade_write_matrix(FILE *f, const struct sub_result *subs, size_t n,
                 fputs(": ", f);
                 esc(f, pr->why);
             }
-            fprintf(f, "\">%.2f%s%s</td>", pr->points,
-                    pr->status == PART_GRADED ? "" : "<br>", pr->status == PART_GRADED ? ""
-                                                             : part_status_name(pr->status));
+            fprintf(f, "\">%.2f%s%s</td>", pr->points, pr->status == PART_GRADED ? "" : "<br>",
+                    pr->status == PART_GRADED ? "" : part_status_name(pr->status));
             for (size_t j = 0; j < pr->n_reqs; j++)
                 cell(f, sr, pr, &pr->reqs[j]);
         }

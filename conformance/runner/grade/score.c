@@ -65,7 +65,7 @@ void score_total(struct part_result *pr)
     for (size_t i = 0; i < pr->n_reqs; i++) {
         struct req_score *r = &pr->reqs[i];
         int ran = pr->status == PART_GRADED;
-        r->points = !ran        ? 0
+        r->points = !ran          ? 0
                     : r->accepted ? r->max
                     : r->cases    ? r->max * (double)r->passed / (double)r->cases
                                   : 0;
@@ -95,7 +95,10 @@ static void append_failure(struct req_score *r, const cJSON *c)
     /* Whole blocks only: a full buffer drops the later cases, never half of one. */
     struct bytes one;
     bytes_init(&one, SCORE_OUTPUT_MAX);
-    bytes_printf(&one, "%s %s: %s\n", not_run ? "NOT RUN" : outcome ? outcome : "?",
+    bytes_printf(&one, "%s %s: %s\n",
+                 not_run   ? "NOT RUN"
+                 : outcome ? outcome
+                           : "?",
                  id ? id : "?", title ? title : "");
     if (reason)
         bytes_printf(&one, "  %s\n", reason);
@@ -111,8 +114,7 @@ static void append_failure(struct req_score *r, const cJSON *c)
     bytes_cleanup(&b);
 }
 
-int score_report(struct part_result *pr, const char *json, size_t len, char *err,
-                 size_t errlen)
+int score_report(struct part_result *pr, const char *json, size_t len, char *err, size_t errlen)
 {
     cJSON *root = cJSON_ParseWithLength(json, len);
     const cJSON *cases = root ? cJSON_GetObjectItemCaseSensitive(root, "cases") : NULL;
@@ -131,7 +133,8 @@ int score_report(struct part_result *pr, const char *json, size_t len, char *err
         return WC_ERR_NOMEM;
     }
     const cJSON *c;
-    cJSON_ArrayForEach(c, cases) {
+    cJSON_ArrayForEach(c, cases)
+    {
         const char *req = str_of(c, "requirement"), *outcome = str_of(c, "outcome");
         struct req_score *r = req ? find_req(pr, req) : NULL;
         if (!r || !outcome || strcmp(outcome, "skip") == 0 || strcmp(outcome, "unsupported") == 0)

@@ -58,8 +58,7 @@ static int join(char *out, size_t cap, const char *a, const char *b)
     return 0;
 }
 
-static int copy_file(struct walk *w, const char *from, const char *to, const char *rel,
-                     mode_t mode)
+static int copy_file(struct walk *w, const char *from, const char *to, const char *rel, mode_t mode)
 {
     int in = open(from, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (in < 0)
@@ -153,8 +152,10 @@ static int walk_dir(struct walk *w, const char *rel, unsigned depth)
             rc = fail(w, WC_ERR_TOO_LONG, "the submission has more files than its limit", child);
             continue;
         }
-        char kind = S_ISDIR(st.st_mode) ? 'd' : S_ISREG(st.st_mode) ? 'f'
-                    : S_ISLNK(st.st_mode) ? 'l' : 0;
+        char kind = S_ISDIR(st.st_mode)   ? 'd'
+                    : S_ISREG(st.st_mode) ? 'f'
+                    : S_ISLNK(st.st_mode) ? 'l'
+                                          : 0;
         if (!kind)
             continue; /* fifos, sockets, devices: nothing a build reads */
         mix(w, child, strlen(child) + 1);
@@ -180,8 +181,8 @@ static int walk_dir(struct walk *w, const char *rel, unsigned depth)
             target[tl] = 0;
             mix(w, target, (size_t)tl + 1);
             /* Copied as a link: it resolves inside the build's sandbox, as that uid. */
-            if (w->dst_root && (symlink(target, to) < 0 ||
-                                (w->chown && lchown(to, w->uid, w->gid) < 0)))
+            if (w->dst_root &&
+                (symlink(target, to) < 0 || (w->chown && lchown(to, w->uid, w->gid) < 0)))
                 rc = fail(w, WC_ERR_INVALID, "cannot copy the link", child);
         } else {
             rc = copy_file(w, from, to, child, st.st_mode);
@@ -196,8 +197,8 @@ static int walk_dir(struct walk *w, const char *rel, unsigned depth)
 int tree_copy(const char *src, const char *dst, int chown_to, unsigned uid, uint64_t *hash,
               char *err, size_t errlen)
 {
-    struct walk w = {src, dst, (uid_t)uid, (gid_t)uid, chown_to, 0xcbf29ce484222325ULL, 0, 0,
-                     err, errlen};
+    struct walk w = {src, dst, (uid_t)uid, (gid_t)uid, chown_to, 0xcbf29ce484222325ULL,
+                     0,   0,   err,        errlen};
     errno = 0;
     if (dst) {
         if (mkdir(dst, 0755) < 0)

@@ -1,43 +1,18 @@
 /* diagnosis.c -- parses DIAGNOSES files: "key: value" lines, one block per diagnosis. */
 #include "load/diagnosis.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "load/fact.h"
+#include "load/lines.h"
 #include "status.h"
 
 struct parser {
-    const char *file;
-    unsigned line;
-    char *err;
-    size_t errlen;
+    struct lines l;
     struct diagnosis *cur; /* the diagnosis being read, NULL before the first */
 };
-
-__attribute__((format(printf, 3, 4))) static int fail(struct parser *ps, int rc,
-                                                      const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(ps->err, ps->errlen, "%s:%u: %s", ps->file, ps->line, msg);
-    return rc;
-}
-
-static char *dup_n(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = 0;
-    }
-    return p;
-}
 
 static void free_words(char **w)
 {
@@ -82,42 +57,28 @@ void diagnosis_set_free(struct diagnosis_set *s)
     s->n = 0;
 }
 
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-/* [s, e) without blanks at either end. */
-static void trim(const char **s, const char **e)
-{
-    while (*s < *e && is_blank(**s))
-        (*s)++;
-    while (*e > *s && is_blank((*e)[-1]))
-        (*e)--;
-}
-
 /* Splits [s, e) at blanks into a NULL-terminated list. */
 static int split_words(struct parser *ps, const char *s, const char *e, char ***out, size_t *n)
 {
     char **w = calloc(DIAGNOSIS_MAX_WORDS + 1, sizeof *w);
     if (!w)
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     size_t k = 0;
     while (s < e) {
-        while (s < e && is_blank(*s))
+        while (s < e && lines_blank(*s))
             s++;
         const char *q = s;
-        while (q < e && !is_blank(*q))
+        while (q < e && !lines_blank(*q))
             q++;
         if (q == s)
             break;
         if (k == DIAGNOSIS_MAX_WORDS) {
             free_words(w);
-            return fail(ps, WC_ERR_TOO_LONG, "more than %d words", DIAGNOSIS_MAX_WORDS);
+            return lines_fail(&ps->l, WC_ERR_TOO_LONG, "more than %d words", DIAGNOSIS_MAX_WORDS);
         }
-        if (!(w[k++] = dup_n(s, (size_t)(q - s)))) {
+        if (!(w[k++] = lines_dup(s, (size_t)(q - s)))) {
             free_words(w);
-            return fail(ps, WC_ERR_NOMEM, "out of memory");
+            return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
         }
         s = q;
     }
@@ -130,7 +91,7 @@ static const struct {
     const char *name;
     enum diag_test test;
 } tests[] = {
-    {"fact", DIAG_FACT},       {"reason", DIAG_REASON},     {"detail", DIAG_DETAIL},
+    {"fact", DIAG_FACT},       {"reason", DIAG_REASON},           {"detail", DIAG_DETAIL},
     {"outcome", DIAG_OUTCOME}, {"requirement", DIAG_REQUIREMENT}, {"keyword", DIAG_KEYWORD},
     {"case", DIAG_CASE},
 };
@@ -139,33 +100,36 @@ static int check_alt(struct parser *ps, struct diag_alt *a)
 {
     static const char *const outcomes[] = {"fail", "timeout", "crash", "warn"};
     if (a->test == DIAG_REASON || a->test == DIAG_DETAIL)
-        return a->text[0] ? 0 : fail(ps, WC_ERR_INVALID, "'%s' needs the text to find",
-                                     a->test == DIAG_REASON ? "reason" : "detail");
+        return a->text[0] ? 0
+                          : lines_fail(&ps->l, WC_ERR_INVALID, "'%s' needs the text to find",
+                                       a->test == DIAG_REASON ? "reason" : "detail");
     if (a->n_words == 0)
-        return fail(ps, WC_ERR_INVALID, "a test needs at least one word after its name");
+        return lines_fail(&ps->l, WC_ERR_INVALID, "a test needs at least one word after its name");
     if (a->test == DIAG_OUTCOME) {
         for (size_t i = 0; i < a->n_words; i++) {
             size_t k = 0;
             while (k < 4 && strcmp(a->words[i], outcomes[k]) != 0)
                 k++;
             if (k == 4)
-                return fail(ps, WC_ERR_INVALID, "unknown outcome '%s' (fail, timeout, crash or "
-                            "warn: only failing cases are diagnosed)", a->words[i]);
+                return lines_fail(&ps->l, WC_ERR_INVALID,
+                                  "unknown outcome '%s' (fail, timeout, crash or "
+                                  "warn: only failing cases are diagnosed)",
+                                  a->words[i]);
         }
     }
     if (a->test == DIAG_FACT) {
         int k = fact_lookup(a->words[0], strlen(a->words[0]));
         if (k < 0)
-            return fail(ps, WC_ERR_INVALID, "unknown fact '%s' (FORMAT.md lists them)",
-                        a->words[0]);
+            return lines_fail(&ps->l, WC_ERR_INVALID, "unknown fact '%s' (FORMAT.md lists them)",
+                              a->words[0]);
         for (size_t i = 1; i < a->n_words; i++) {
             const char *eq = strchr(a->words[i], '=');
             if (!eq || eq == a->words[i] || !eq[1])
-                return fail(ps, WC_ERR_INVALID, "'%s': want key=value after the fact's name",
-                            a->words[i]);
+                return lines_fail(&ps->l, WC_ERR_INVALID,
+                                  "'%s': want key=value after the fact's name", a->words[i]);
             if (!fact_has_key((enum fact_kind)k, a->words[i], (size_t)(eq - a->words[i])))
-                return fail(ps, WC_ERR_INVALID, "fact '%s' has no key '%.*s'", a->words[0],
-                            (int)(eq - a->words[i]), a->words[i]);
+                return lines_fail(&ps->l, WC_ERR_INVALID, "fact '%s' has no key '%.*s'",
+                                  a->words[0], (int)(eq - a->words[i]), a->words[i]);
         }
     }
     return 0;
@@ -174,24 +138,26 @@ static int check_alt(struct parser *ps, struct diag_alt *a)
 /* One alternative of a when:/unless: line: "TEST ARGS". */
 static int parse_alt(struct parser *ps, const char *s, const char *e, struct diag_alt *a)
 {
-    trim(&s, &e);
+    lines_trim(&s, &e);
     const char *q = s;
-    while (q < e && !is_blank(*q))
+    while (q < e && !lines_blank(*q))
         q++;
     size_t i = 0, nt = sizeof tests / sizeof tests[0];
     while (i < nt && !(strlen(tests[i].name) == (size_t)(q - s) &&
                        memcmp(tests[i].name, s, (size_t)(q - s)) == 0))
         i++;
     if (i == nt)
-        return fail(ps, WC_ERR_INVALID, "unknown test '%.*s' (fact, reason, detail, outcome, "
-                    "requirement, keyword or case)", (int)(q - s), s);
+        return lines_fail(&ps->l, WC_ERR_INVALID,
+                          "unknown test '%.*s' (fact, reason, detail, outcome, "
+                          "requirement, keyword or case)",
+                          (int)(q - s), s);
     a->test = tests[i].test;
     const char *as = q, *ae = e;
-    trim(&as, &ae);
+    lines_trim(&as, &ae);
     int rc;
     if (a->test == DIAG_REASON || a->test == DIAG_DETAIL) {
-        a->text = dup_n(as, (size_t)(ae - as));
-        rc = a->text ? 0 : fail(ps, WC_ERR_NOMEM, "out of memory");
+        a->text = lines_dup(as, (size_t)(ae - as));
+        rc = a->text ? 0 : lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     } else {
         rc = split_words(ps, as, ae, &a->words, &a->n_words);
     }
@@ -202,10 +168,11 @@ static int parse_cond(struct parser *ps, const char *s, const char *e, int negat
 {
     struct diagnosis *d = ps->cur;
     if (d->n_cond == DIAGNOSIS_MAX_WORDS)
-        return fail(ps, WC_ERR_TOO_LONG, "more than %d when:/unless: lines", DIAGNOSIS_MAX_WORDS);
+        return lines_fail(&ps->l, WC_ERR_TOO_LONG, "more than %d when:/unless: lines",
+                          DIAGNOSIS_MAX_WORDS);
     struct diag_cond *grown = realloc(d->cond, (d->n_cond + 1) * sizeof *grown);
     if (!grown)
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     d->cond = grown;
     struct diag_cond *c = &d->cond[d->n_cond++];
     memset(c, 0, sizeof *c);
@@ -214,10 +181,11 @@ static int parse_cond(struct parser *ps, const char *s, const char *e, int negat
         const char *bar = memchr(s, '|', (size_t)(e - s));
         const char *end = bar ? bar : e;
         if (c->n_alt == DIAGNOSIS_MAX_WORDS)
-            return fail(ps, WC_ERR_TOO_LONG, "more than %d alternatives", DIAGNOSIS_MAX_WORDS);
+            return lines_fail(&ps->l, WC_ERR_TOO_LONG, "more than %d alternatives",
+                              DIAGNOSIS_MAX_WORDS);
         struct diag_alt *ga = realloc(c->alt, (c->n_alt + 1) * sizeof *ga);
         if (!ga)
-            return fail(ps, WC_ERR_NOMEM, "out of memory");
+            return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
         c->alt = ga;
         memset(&c->alt[c->n_alt], 0, sizeof c->alt[0]);
         int rc = parse_alt(ps, s, end, &c->alt[c->n_alt++]);
@@ -230,15 +198,14 @@ static int parse_cond(struct parser *ps, const char *s, const char *e, int negat
     return 0;
 }
 
-static int set_once(struct parser *ps, char **field, const char *s, const char *e,
-                    const char *key)
+static int set_once(struct parser *ps, char **field, const char *s, const char *e, const char *key)
 {
     if (*field)
-        return fail(ps, WC_ERR_INVALID, "'%s' given twice in one diagnosis", key);
+        return lines_fail(&ps->l, WC_ERR_INVALID, "'%s' given twice in one diagnosis", key);
     if (s == e)
-        return fail(ps, WC_ERR_INVALID, "'%s' needs a value", key);
-    *field = dup_n(s, (size_t)(e - s));
-    return *field ? 0 : fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_INVALID, "'%s' needs a value", key);
+    *field = lines_dup(s, (size_t)(e - s));
+    return *field ? 0 : lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
 }
 
 static int id_ok(const char *s, const char *e)
@@ -254,22 +221,24 @@ static int id_ok(const char *s, const char *e)
 static int start(struct parser *ps, struct diagnosis_set *out, const char *s, const char *e)
 {
     if (!id_ok(s, e))
-        return fail(ps, WC_ERR_INVALID, "a diagnosis id is 1 to 64 of a-z, 0-9 and '-'");
+        return lines_fail(&ps->l, WC_ERR_INVALID, "a diagnosis id is 1 to 64 of a-z, 0-9 and '-'");
     for (size_t i = 0; i < out->n; i++)
-        if (strlen(out->d[i].id) == (size_t)(e - s) && memcmp(out->d[i].id, s, (size_t)(e - s)) == 0)
-            return fail(ps, WC_ERR_INVALID, "diagnosis '%.*s' is defined twice", (int)(e - s), s);
+        if (strlen(out->d[i].id) == (size_t)(e - s) &&
+            memcmp(out->d[i].id, s, (size_t)(e - s)) == 0)
+            return lines_fail(&ps->l, WC_ERR_INVALID, "diagnosis '%.*s' is defined twice",
+                              (int)(e - s), s);
     if (out->n == DIAGNOSIS_MAX)
-        return fail(ps, WC_ERR_TOO_LONG, "more than %d diagnoses", DIAGNOSIS_MAX);
+        return lines_fail(&ps->l, WC_ERR_TOO_LONG, "more than %d diagnoses", DIAGNOSIS_MAX);
     struct diagnosis *grown = realloc(out->d, (out->n + 1) * sizeof *grown);
     if (!grown)
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     out->d = grown;
     ps->cur = &out->d[out->n++];
     memset(ps->cur, 0, sizeof *ps->cur);
-    ps->cur->line = ps->line;
+    ps->cur->line = ps->l.line;
     ps->cur->min = 1;
-    ps->cur->id = dup_n(s, (size_t)(e - s));
-    return ps->cur->id ? 0 : fail(ps, WC_ERR_NOMEM, "out of memory");
+    ps->cur->id = lines_dup(s, (size_t)(e - s));
+    return ps->cur->id ? 0 : lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
 }
 
 /* Every {key} of the text (a-z and '_' between braces: "{}" and other braces are text) must
@@ -288,8 +257,10 @@ static int check_placeholders(struct parser *ps, const struct diagnosis *d)
                 found = k >= 0 && fact_has_key((enum fact_kind)k, p + 1, kl);
             }
         if (!found)
-            return fail(ps, WC_ERR_INVALID, "text: {%.*s} is not a key of a fact this "
-                        "diagnosis's when: lines name", (int)kl, p + 1);
+            return lines_fail(&ps->l, WC_ERR_INVALID,
+                              "text: {%.*s} is not a key of a fact this "
+                              "diagnosis's when: lines name",
+                              (int)kl, p + 1);
     }
     return 0;
 }
@@ -300,19 +271,21 @@ static int finish(struct parser *ps)
     struct diagnosis *d = ps->cur;
     if (!d)
         return 0;
-    unsigned at = ps->line;
-    ps->line = d->line;
+    unsigned at = ps->l.line;
+    ps->l.line = d->line;
     int rc = 0;
     if (!d->requirement)
-        rc = fail(ps, WC_ERR_INVALID, "diagnosis '%s' has no 'requirement:'", d->id);
+        rc = lines_fail(&ps->l, WC_ERR_INVALID, "diagnosis '%s' has no 'requirement:'", d->id);
     else if (!d->text)
-        rc = fail(ps, WC_ERR_INVALID, "diagnosis '%s' has no 'text:'", d->id);
+        rc = lines_fail(&ps->l, WC_ERR_INVALID, "diagnosis '%s' has no 'text:'", d->id);
     else if (d->n_cond == 0 || d->cond[0].negated)
-        rc = fail(ps, WC_ERR_INVALID, "diagnosis '%s' needs a 'when:' line before any "
-                  "'unless:' (which failing cases does it explain?)", d->id);
+        rc = lines_fail(&ps->l, WC_ERR_INVALID,
+                        "diagnosis '%s' needs a 'when:' line before any "
+                        "'unless:' (which failing cases does it explain?)",
+                        d->id);
     else
         rc = check_placeholders(ps, d);
-    ps->line = at;
+    ps->l.line = at;
     return rc;
 }
 
@@ -320,14 +293,15 @@ static int parse_line(struct parser *ps, struct diagnosis_set *out, const char *
 {
     struct diagnosis *d = ps->cur;
     /* A continuation of the sentence: an indented line right after text:. */
-    if (is_blank(*s) && d && d->text) {
-        trim(&s, &e);
+    if (lines_blank(*s) && d && d->text) {
+        lines_trim(&s, &e);
         size_t tl = strlen(d->text), n = (size_t)(e - s);
         if (tl + 1 + n > DIAGNOSIS_MAX_TEXT)
-            return fail(ps, WC_ERR_TOO_LONG, "text longer than %d bytes", DIAGNOSIS_MAX_TEXT);
+            return lines_fail(&ps->l, WC_ERR_TOO_LONG, "text longer than %d bytes",
+                              DIAGNOSIS_MAX_TEXT);
         char *grown = realloc(d->text, tl + n + 2);
         if (!grown)
-            return fail(ps, WC_ERR_NOMEM, "out of memory");
+            return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
         grown[tl] = ' ';
         memcpy(grown + tl + 1, s, n);
         grown[tl + 1 + n] = 0;
@@ -335,23 +309,26 @@ static int parse_line(struct parser *ps, struct diagnosis_set *out, const char *
         return 0;
     }
     const char *colon = memchr(s, ':', (size_t)(e - s));
-    if (!colon || is_blank(*s))
-        return fail(ps, WC_ERR_INVALID, "want 'key: value' (diagnosis, requirement, when, "
-                    "unless, fails, passes, min, text)");
+    if (!colon || lines_blank(*s))
+        return lines_fail(&ps->l, WC_ERR_INVALID,
+                          "want 'key: value' (diagnosis, requirement, when, "
+                          "unless, fails, passes, min, text)");
     const char *ks = s, *ke = colon, *vs = colon + 1, *ve = e;
-    trim(&vs, &ve);
+    lines_trim(&vs, &ve);
 #define KEY_IS(k) ((size_t)(ke - ks) == sizeof k - 1 && memcmp(ks, k, sizeof k - 1) == 0)
     if (KEY_IS("diagnosis")) {
         int rc = finish(ps);
         return rc ? rc : start(ps, out, vs, ve);
     }
     if (!d)
-        return fail(ps, WC_ERR_INVALID, "the first line of a diagnosis is 'diagnosis: ID'");
+        return lines_fail(&ps->l, WC_ERR_INVALID,
+                          "the first line of a diagnosis is 'diagnosis: ID'");
     if (KEY_IS("requirement"))
         return set_once(ps, &d->requirement, vs, ve, "requirement");
     if (KEY_IS("text")) {
         if (ve - vs > DIAGNOSIS_MAX_TEXT)
-            return fail(ps, WC_ERR_TOO_LONG, "text longer than %d bytes", DIAGNOSIS_MAX_TEXT);
+            return lines_fail(&ps->l, WC_ERR_TOO_LONG, "text longer than %d bytes",
+                              DIAGNOSIS_MAX_TEXT);
         return set_once(ps, &d->text, vs, ve, "text");
     }
     if (KEY_IS("when") || KEY_IS("unless"))
@@ -360,11 +337,13 @@ static int parse_line(struct parser *ps, struct diagnosis_set *out, const char *
         char ***list = KEY_IS("fails") ? &d->fails : &d->passes;
         size_t *n = KEY_IS("fails") ? &d->n_fails : &d->n_passes;
         if (*list)
-            return fail(ps, WC_ERR_INVALID, "'%.*s' given twice in one diagnosis",
-                        (int)(ke - ks), ks);
+            return lines_fail(&ps->l, WC_ERR_INVALID, "'%.*s' given twice in one diagnosis",
+                              (int)(ke - ks), ks);
         int rc = split_words(ps, vs, ve, list, n);
-        return rc ? rc : *n ? 0 : fail(ps, WC_ERR_INVALID, "'%.*s' needs case ids",
-                                      (int)(ke - ks), ks);
+        return rc   ? rc
+               : *n ? 0
+                    : lines_fail(&ps->l, WC_ERR_INVALID, "'%.*s' needs case ids", (int)(ke - ks),
+                                 ks);
     }
     if (KEY_IS("min")) {
         unsigned v = 0;
@@ -372,40 +351,31 @@ static int parse_line(struct parser *ps, struct diagnosis_set *out, const char *
         for (; p < ve && *p >= '0' && *p <= '9' && v < 100000; p++)
             v = v * 10 + (unsigned)(*p - '0');
         if (p == vs || p != ve || v == 0 || v > 10000)
-            return fail(ps, WC_ERR_INVALID, "min: want a number from 1 to 10000");
+            return lines_fail(&ps->l, WC_ERR_INVALID, "min: want a number from 1 to 10000");
         d->min = v;
         return 0;
     }
 #undef KEY_IS
-    return fail(ps, WC_ERR_INVALID, "unknown key '%.*s' (diagnosis, requirement, when, unless, "
-                "fails, passes, min, text)", (int)(ke - ks), ks);
+    return lines_fail(&ps->l, WC_ERR_INVALID,
+                      "unknown key '%.*s' (diagnosis, requirement, when, unless, "
+                      "fails, passes, min, text)",
+                      (int)(ke - ks), ks);
 }
 
 int diagnosis_parse(const char *file, const char *text, size_t len, struct diagnosis_set *out,
                     char *err, size_t errlen)
 {
-    struct parser ps = {file, 0, err, errlen, NULL};
+    struct parser ps;
+    lines_init(&ps.l, file, text, len, DIAGNOSIS_MAX_LINE, err, errlen);
+    ps.cur = NULL;
     size_t first = out->n;
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < len;) {
-        const char *s = text + i, *nl = memchr(s, '\n', len - i);
-        const char *e = nl ? nl : text + len;
-        i = (size_t)(e - text) + (nl ? 1 : 0);
-        ps.line++;
-        if (e - s > DIAGNOSIS_MAX_LINE) {
-            rc = fail(&ps, WC_ERR_TOO_LONG, "line longer than %d bytes", DIAGNOSIS_MAX_LINE);
-            break;
-        }
-        if (e > s && e[-1] == '\r')
-            e--;
-        for (const char *p = s; p < e; p++)
-            if ((unsigned char)*p < 0x20 && *p != '\t') {
-                rc = fail(&ps, WC_ERR_INVALID, "control byte 0x%02x", (unsigned char)*p);
-                break;
-            }
+    const char *s, *e;
+    while (rc == 0 && (rc = lines_next(&ps.l, &s, &e)) == 1) {
+        rc = 0;
         const char *ts = s, *te = e;
-        trim(&ts, &te);
-        if (rc || ts == te || *ts == '#')
+        lines_trim(&ts, &te);
+        if (ts == te || *ts == '#')
             continue;
         rc = parse_line(&ps, out, s, e);
     }

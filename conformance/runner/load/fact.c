@@ -4,32 +4,44 @@
 #include <string.h>
 
 static const struct fact_info catalogue[FACT_COUNT] = {
-    [FACT_ACK_DEVICE] = {"ack-device", {"got", "want"},
+    [FACT_ACK_DEVICE] = {"ack-device",
+                         {"got", "want"},
                          "the ACK names another device id than the record's"},
-    [FACT_ACK_TEMP_TEXT] = {"ack-temp-text", {"got", "want"},
+    [FACT_ACK_TEMP_TEXT] = {"ack-temp-text",
+                            {"got", "want"},
                             "the ACK's temperature is the right number written another way"},
-    [FACT_ACK_TEMP_VALUE] = {"ack-temp-value", {"got", "want"},
+    [FACT_ACK_TEMP_VALUE] = {"ack-temp-value",
+                             {"got", "want"},
                              "the ACK's temperature is another number"},
-    [FACT_ACK_NOT_ERROR] = {"ack-not-error", {"line", NULL},
+    [FACT_ACK_NOT_ERROR] = {"ack-not-error",
+                            {"line", NULL},
                             "an ACK came where ERROR was expected (the input is invalid)"},
-    [FACT_ERROR_NOT_ACK] = {"error-not-ack", {"line", NULL},
+    [FACT_ERROR_NOT_ACK] = {"error-not-ack",
+                            {"line", NULL},
                             "an ERROR came where an ACK was expected (the input is valid)"},
     [FACT_CRLF] = {"crlf", {NULL, NULL}, "a line ends with \\r\\n instead of \\n"},
     [FACT_NO_NEWLINE] = {"no-newline", {NULL, NULL}, "everything but the final \\n came"},
     [FACT_LETTER_CASE] = {"letter-case", {NULL, NULL}, "it differs in letter case only"},
-    [FACT_NOTHING] = {"nothing", {"expected", NULL},
+    [FACT_NOTHING] = {"nothing",
+                      {"expected", NULL},
                       "nothing came back; |expected| is the first word that was due"},
-    [FACT_SHORT] = {"short", {"got", "missing"},
+    [FACT_SHORT] = {"short",
+                    {"got", "missing"},
                     "only the first |got| bytes came, |missing| short, then a close or a timeout"},
-    [FACT_SHORT_POW2] = {"short-pow2", {"got", NULL},
+    [FACT_SHORT_POW2] = {"short-pow2",
+                         {"got", NULL},
                          "what came stops at a power of two of at least 256 bytes"},
-    [FACT_SKIPPED] = {"skipped", {"n", "at"},
+    [FACT_SKIPPED] = {"skipped",
+                      {"n", "at"},
                       "|n| expected bytes after byte |at| are missing, then the rest follows"},
-    [FACT_REPEATED] = {"repeated", {"at", "from"},
+    [FACT_REPEATED] = {"repeated",
+                       {"at", "from"},
                        "at byte |at|, bytes from offset |from| came a second time"},
-    [FACT_NUL_BYTE] = {"nul-byte", {"at", NULL},
+    [FACT_NUL_BYTE] = {"nul-byte",
+                       {"at", NULL},
                        "the first difference is at a NUL byte of the expected bytes"},
-    [FACT_UNENDED_LINE] = {"unended-line", {"missing", NULL},
+    [FACT_UNENDED_LINE] = {"unended-line",
+                           {"missing", NULL},
                            "what came stops after the last \\n; the |missing| bytes after it "
                            "hold none"},
 };
@@ -119,8 +131,7 @@ static int line_has(const char *s, const char *e, const char *w, int first_only)
     return 0;
 }
 
-const char *fact_find(const char *facts, const char *name, const char *const *pairs,
-                      size_t n_pairs)
+const char *fact_find(const char *facts, const char *name, const char *const *pairs, size_t n_pairs)
 {
     for (const char *s = facts; s && *s;) {
         const char *e = strchr(s, '\n');
@@ -144,7 +155,8 @@ void fact_value(const char *line, const char *key, char *out, size_t outlen)
     if (!e)
         e = line + strlen(line);
     size_t kl = strlen(key);
-    for (const char *p = strchr(line, ' '); p && p < e; p = memchr(p + 1, ' ', (size_t)(e - p - 1))) {
+    for (const char *p = strchr(line, ' '); p && p < e;
+         p = memchr(p + 1, ' ', (size_t)(e - p - 1))) {
         const char *f = p + 1;
         if ((size_t)(e - f) > kl && memcmp(f, key, kl) == 0 && f[kl] == '=') {
             const char *v = f + kl + 1, *ve = memchr(v, ' ', (size_t)(e - v));

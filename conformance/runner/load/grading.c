@@ -1,44 +1,19 @@
 /* grading.c -- parses grading files: "key: value" lines, file settings first, then parts. */
 #include "load/grading.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "load/casefile.h"
+#include "load/lines.h"
 #include "status.h"
 
 struct parser {
-    const char *file;
-    unsigned line;
-    char *err;
-    size_t errlen;
+    struct lines l;
     struct grading *g;
     struct grading_part *part; /* the part being read, NULL before the first */
 };
-
-__attribute__((format(printf, 3, 4))) static int fail(struct parser *ps, int rc,
-                                                      const char *fmt, ...)
-{
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(ps->err, ps->errlen, "%s:%u: %s", ps->file, ps->line, msg);
-    return rc;
-}
-
-static char *dup_n(const char *s, size_t n)
-{
-    char *p = malloc(n + 1);
-    if (p) {
-        memcpy(p, s, n);
-        p[n] = 0;
-    }
-    return p;
-}
 
 static void free_part(struct grading_part *p)
 {
@@ -65,26 +40,13 @@ void grading_free(struct grading *g)
     memset(g, 0, sizeof *g);
 }
 
-static int is_blank(char c)
-{
-    return c == ' ' || c == '\t';
-}
-
-static void trim(const char **s, const char **e)
-{
-    while (*s < *e && is_blank(**s))
-        (*s)++;
-    while (*e > *s && is_blank((*e)[-1]))
-        (*e)--;
-}
-
 /* The next blank-separated word of [*s, e), or an empty one at the end. */
 static void next_word(const char **s, const char *e, const char **ws, size_t *wn)
 {
-    while (*s < e && is_blank(**s))
+    while (*s < e && lines_blank(**s))
         (*s)++;
     *ws = *s;
-    while (*s < e && !is_blank(**s))
+    while (*s < e && !lines_blank(**s))
         (*s)++;
     *wn = (size_t)(*s - *ws);
 }
@@ -94,15 +56,14 @@ static int word_is(const char *w, size_t n, const char *lit)
     return strlen(lit) == n && memcmp(w, lit, n) == 0;
 }
 
-static int set_str(struct parser *ps, char **field, const char *s, const char *e,
-                   const char *key)
+static int set_str(struct parser *ps, char **field, const char *s, const char *e, const char *key)
 {
     if (*field)
-        return fail(ps, WC_ERR_INVALID, "'%s' given twice", key);
+        return lines_fail(&ps->l, WC_ERR_INVALID, "'%s' given twice", key);
     if (s == e)
-        return fail(ps, WC_ERR_INVALID, "'%s' needs a value", key);
-    *field = dup_n(s, (size_t)(e - s));
-    return *field ? 0 : fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_INVALID, "'%s' needs a value", key);
+    *field = lines_dup(s, (size_t)(e - s));
+    return *field ? 0 : lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
 }
 
 /* "300" or "300s" or "5m": seconds, 1 to 86400. */
@@ -119,8 +80,10 @@ static int parse_seconds(struct parser *ps, const char *s, const char *e, unsign
         p++;
     }
     if (p == s || p != e || v == 0 || v * mult > 86400)
-        return fail(ps, WC_ERR_INVALID, "%s: want seconds from 1 to 86400 (\"300\", \"300s\" or "
-                    "\"5m\")", key);
+        return lines_fail(&ps->l, WC_ERR_INVALID,
+                          "%s: want seconds from 1 to 86400 (\"300\", \"300s\" or "
+                          "\"5m\")",
+                          key);
     *out = (unsigned)(v * mult);
     return 0;
 }
@@ -142,10 +105,10 @@ static int parse_points(struct parser *ps, const char *s, const char *e,
                         struct grading_points **rules, size_t *n)
 {
     if (*n == GRADING_MAX_RULES)
-        return fail(ps, WC_ERR_TOO_LONG, "more than %d points: lines", GRADING_MAX_RULES);
+        return lines_fail(&ps->l, WC_ERR_TOO_LONG, "more than %d points: lines", GRADING_MAX_RULES);
     struct grading_points r;
     memset(&r, 0, sizeof r);
-    r.line = ps->line;
+    r.line = ps->l.line;
     r.level = -1;
     const char *w;
     size_t wn;
@@ -158,14 +121,18 @@ static int parse_points(struct parser *ps, const char *s, const char *e,
         if (!word_is(w, wn, "*")) {
             r.level = wn < 15 ? cf_level_parse(lv) : -1;
             if (r.level < 0)
-                return fail(ps, WC_ERR_INVALID, "points: want a level (core, robust, stress or "
-                            "*) after %s, not '%.*s'", r.strength, (int)wn, w);
+                return lines_fail(&ps->l, WC_ERR_INVALID,
+                                  "points: want a level (core, robust, stress or "
+                                  "*) after %s, not '%.*s'",
+                                  r.strength, (int)wn, w);
         }
     } else if (id_like(w, wn)) {
         memcpy(r.id, w, wn);
     } else {
-        return fail(ps, WC_ERR_INVALID, "points: want a requirement id (SEN-4) or a strength "
-                    "and a level (MUST core), not '%.*s'", (int)wn, w);
+        return lines_fail(&ps->l, WC_ERR_INVALID,
+                          "points: want a requirement id (SEN-4) or a strength "
+                          "and a level (MUST core), not '%.*s'",
+                          (int)wn, w);
     }
     next_word(&s, e, &w, &wn);
     char num[32];
@@ -173,15 +140,18 @@ static int parse_points(struct parser *ps, const char *s, const char *e,
     char *end;
     double v = wn && wn < 31 && strspn(num, "0123456789.") == wn ? strtod(num, &end) : -1;
     if (v < 0 || v > 10000 || (wn && *end))
-        return fail(ps, WC_ERR_INVALID, "points: want a number of points from 0 to 10000, not "
-                    "'%.*s'", (int)wn, w);
+        return lines_fail(&ps->l, WC_ERR_INVALID,
+                          "points: want a number of points from 0 to 10000, not "
+                          "'%.*s'",
+                          (int)wn, w);
     r.points = v;
     next_word(&s, e, &w, &wn);
     if (wn)
-        return fail(ps, WC_ERR_INVALID, "points: unexpected '%.*s' after the number", (int)wn, w);
+        return lines_fail(&ps->l, WC_ERR_INVALID, "points: unexpected '%.*s' after the number",
+                          (int)wn, w);
     struct grading_points *grown = realloc(*rules, (*n + 1) * sizeof *grown);
     if (!grown)
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     *rules = grown;
     grown[(*n)++] = r;
     return 0;
@@ -190,30 +160,31 @@ static int parse_points(struct parser *ps, const char *s, const char *e,
 static int parse_accept(struct parser *ps, struct grading_part *p, const char *s, const char *e)
 {
     if (p->n_accept == GRADING_MAX_RULES)
-        return fail(ps, WC_ERR_TOO_LONG, "more than %d accept: lines", GRADING_MAX_RULES);
+        return lines_fail(&ps->l, WC_ERR_TOO_LONG, "more than %d accept: lines", GRADING_MAX_RULES);
     const char *w;
     size_t wn;
     next_word(&s, e, &w, &wn);
     if (!id_like(w, wn))
-        return fail(ps, WC_ERR_INVALID, "accept: want a requirement id and why (accept: SEN-17 "
-                    "the chapter's server is serial)");
-    trim(&s, &e);
+        return lines_fail(&ps->l, WC_ERR_INVALID,
+                          "accept: want a requirement id and why (accept: SEN-17 "
+                          "the chapter's server is serial)");
+    lines_trim(&s, &e);
     if (s == e)
-        return fail(ps, WC_ERR_INVALID, "accept: say why %.*s is accepted", (int)wn, w);
+        return lines_fail(&ps->l, WC_ERR_INVALID, "accept: say why %.*s is accepted", (int)wn, w);
     for (size_t i = 0; i < p->n_accept; i++)
         if (word_is(w, wn, p->accept[i].id))
-            return fail(ps, WC_ERR_INVALID, "accept: %.*s is accepted twice", (int)wn, w);
+            return lines_fail(&ps->l, WC_ERR_INVALID, "accept: %.*s is accepted twice", (int)wn, w);
     struct grading_accept *grown = realloc(p->accept, (p->n_accept + 1) * sizeof *grown);
     if (!grown)
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     p->accept = grown;
     struct grading_accept *a = &grown[p->n_accept];
     memset(a, 0, sizeof *a);
     memcpy(a->id, w, wn);
-    a->line = ps->line;
-    a->reason = dup_n(s, (size_t)(e - s));
+    a->line = ps->l.line;
+    a->reason = lines_dup(s, (size_t)(e - s));
     if (!a->reason)
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     p->n_accept++;
     return 0;
 }
@@ -221,7 +192,7 @@ static int parse_accept(struct parser *ps, struct grading_part *p, const char *s
 static int parse_levels(struct parser *ps, struct grading_part *p, const char *s, const char *e)
 {
     if (p->levels)
-        return fail(ps, WC_ERR_INVALID, "'levels' given twice");
+        return lines_fail(&ps->l, WC_ERR_INVALID, "'levels' given twice");
     const char *w;
     size_t wn;
     for (next_word(&s, e, &w, &wn); wn; next_word(&s, e, &w, &wn)) {
@@ -229,11 +200,11 @@ static int parse_levels(struct parser *ps, struct grading_part *p, const char *s
         snprintf(lv, sizeof lv, "%.*s", (int)(wn < 15 ? wn : 15), w);
         int l = wn < 15 ? cf_level_parse(lv) : -1;
         if (l < 0)
-            return fail(ps, WC_ERR_INVALID, "levels: '%.*s' is not core, robust or stress",
-                        (int)wn, w);
+            return lines_fail(&ps->l, WC_ERR_INVALID,
+                              "levels: '%.*s' is not core, robust or stress", (int)wn, w);
         p->levels |= 1u << l;
     }
-    return p->levels ? 0 : fail(ps, WC_ERR_INVALID, "levels: name at least one level");
+    return p->levels ? 0 : lines_fail(&ps->l, WC_ERR_INVALID, "levels: name at least one level");
 }
 
 static int name_ok(const char *s, const char *e)
@@ -250,21 +221,22 @@ static int start_part(struct parser *ps, const char *s, const char *e)
 {
     struct grading *g = ps->g;
     if (!name_ok(s, e))
-        return fail(ps, WC_ERR_INVALID, "a part's name is 1 to 64 of a-z, 0-9 and '-'");
+        return lines_fail(&ps->l, WC_ERR_INVALID, "a part's name is 1 to 64 of a-z, 0-9 and '-'");
     for (size_t i = 0; i < g->n_parts; i++)
         if (word_is(s, (size_t)(e - s), g->parts[i].name))
-            return fail(ps, WC_ERR_INVALID, "part '%.*s' is defined twice", (int)(e - s), s);
+            return lines_fail(&ps->l, WC_ERR_INVALID, "part '%.*s' is defined twice", (int)(e - s),
+                              s);
     if (g->n_parts == GRADING_MAX_PARTS)
-        return fail(ps, WC_ERR_TOO_LONG, "more than %d parts", GRADING_MAX_PARTS);
+        return lines_fail(&ps->l, WC_ERR_TOO_LONG, "more than %d parts", GRADING_MAX_PARTS);
     struct grading_part *grown = realloc(g->parts, (g->n_parts + 1) * sizeof *grown);
     if (!grown)
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     g->parts = grown;
     ps->part = &grown[g->n_parts++];
     memset(ps->part, 0, sizeof *ps->part);
-    ps->part->line = ps->line;
-    ps->part->name = dup_n(s, (size_t)(e - s));
-    return ps->part->name ? 0 : fail(ps, WC_ERR_NOMEM, "out of memory");
+    ps->part->line = ps->l.line;
+    ps->part->name = lines_dup(s, (size_t)(e - s));
+    return ps->part->name ? 0 : lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
 }
 
 /* A part is complete when it ends: suite and run given; the rest defaults. */
@@ -273,21 +245,23 @@ static int finish_part(struct parser *ps)
     struct grading_part *p = ps->part;
     if (!p)
         return 0;
-    unsigned at = ps->line;
-    ps->line = p->line;
+    unsigned at = ps->l.line;
+    ps->l.line = p->line;
     int rc = 0;
     if (!p->suite)
-        rc = fail(ps, WC_ERR_INVALID, "part '%s' has no 'suite:'", p->name);
+        rc = lines_fail(&ps->l, WC_ERR_INVALID, "part '%s' has no 'suite:'", p->name);
     else if (!p->run)
-        rc = fail(ps, WC_ERR_INVALID, "part '%s' has no 'run:' (the command that starts its "
-                  "program, e.g. target/debug/server)", p->name);
-    ps->line = at;
+        rc = lines_fail(&ps->l, WC_ERR_INVALID,
+                        "part '%s' has no 'run:' (the command that starts its "
+                        "program, e.g. target/debug/server)",
+                        p->name);
+    ps->l.line = at;
     if (rc)
         return rc;
-    if (!p->title && !(p->title = dup_n("", 0)))
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
-    if (!p->dir && !(p->dir = dup_n(".", 1)))
-        return fail(ps, WC_ERR_NOMEM, "out of memory");
+    if (!p->title && !(p->title = lines_dup("", 0)))
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
+    if (!p->dir && !(p->dir = lines_dup(".", 1)))
+        return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
     if (!p->levels)
         p->levels = 7;
     return 0;
@@ -299,7 +273,7 @@ static int dir_ok(const char *s, const char *e)
     if (s == e || *s == '/' || e - s > 255)
         return 0;
     for (const char *p = s; p < e; p++) {
-        if (is_blank(*p) || *p == '\\')
+        if (lines_blank(*p) || *p == '\\')
             return 0;
         if (*p == '.' && p[1] == '.' && (p == s || p[-1] == '/') && (p + 2 == e || p[2] == '/'))
             return 0;
@@ -307,17 +281,18 @@ static int dir_ok(const char *s, const char *e)
     return 1;
 }
 
-#define KEYS "title, points, build-time, time, limits, part; in a part: suite, dir, build, run, " \
-             "levels, points, accept, time, title"
+#define KEYS                                                                                       \
+    "title, points, build-time, time, limits, part; in a part: suite, dir, build, run, "           \
+    "levels, points, accept, time, title"
 
 static int parse_line(struct parser *ps, const char *s, const char *e)
 {
     const char *colon = memchr(s, ':', (size_t)(e - s));
     if (!colon)
-        return fail(ps, WC_ERR_INVALID, "want 'key: value' (" KEYS ")");
+        return lines_fail(&ps->l, WC_ERR_INVALID, "want 'key: value' (" KEYS ")");
     const char *ks = s, *ke = colon, *vs = colon + 1, *ve = e;
-    trim(&ks, &ke);
-    trim(&vs, &ve);
+    lines_trim(&ks, &ke);
+    lines_trim(&vs, &ve);
     size_t kn = (size_t)(ke - ks);
     struct grading *g = ps->g;
     struct grading_part *p = ps->part;
@@ -339,8 +314,8 @@ static int parse_line(struct parser *ps, const char *s, const char *e)
             return parse_seconds(ps, vs, ve, &g->build_time_s, "build-time");
         if (word_is(ks, kn, "limits"))
             return set_str(ps, &g->limits, vs, ve, "limits");
-        return fail(ps, WC_ERR_INVALID, "unknown key '%.*s' before the first part: (" KEYS ")",
-                    (int)kn, ks);
+        return lines_fail(&ps->l, WC_ERR_INVALID,
+                          "unknown key '%.*s' before the first part: (" KEYS ")", (int)kn, ks);
     }
     if (word_is(ks, kn, "suite"))
         return set_str(ps, &p->suite, vs, ve, "suite");
@@ -348,74 +323,63 @@ static int parse_line(struct parser *ps, const char *s, const char *e)
         return set_str(ps, &p->run, vs, ve, "run");
     if (word_is(ks, kn, "dir")) {
         if (!dir_ok(vs, ve))
-            return fail(ps, WC_ERR_INVALID, "dir: want a folder inside the submission (relative, "
-                        "no '..', no blanks)");
+            return lines_fail(&ps->l, WC_ERR_INVALID,
+                              "dir: want a folder inside the submission (relative, "
+                              "no '..', no blanks)");
         return set_str(ps, &p->dir, vs, ve, "dir");
     }
     if (word_is(ks, kn, "build")) {
         if (p->build)
-            return fail(ps, WC_ERR_INVALID, "'build' given twice");
-        p->build = word_is(vs, (size_t)(ve - vs), "none") ? dup_n("", 0)
-                                                          : dup_n(vs, (size_t)(ve - vs));
+            return lines_fail(&ps->l, WC_ERR_INVALID, "'build' given twice");
+        p->build = word_is(vs, (size_t)(ve - vs), "none") ? lines_dup("", 0)
+                                                          : lines_dup(vs, (size_t)(ve - vs));
         if (!p->build)
-            return fail(ps, WC_ERR_NOMEM, "out of memory");
-        return ve > vs ? 0 : fail(ps, WC_ERR_INVALID, "build: give a command, or none");
+            return lines_fail(&ps->l, WC_ERR_NOMEM, "out of memory");
+        return ve > vs ? 0 : lines_fail(&ps->l, WC_ERR_INVALID, "build: give a command, or none");
     }
     if (word_is(ks, kn, "levels"))
         return parse_levels(ps, p, vs, ve);
     if (word_is(ks, kn, "accept"))
         return parse_accept(ps, p, vs, ve);
-    return fail(ps, WC_ERR_INVALID, "unknown key '%.*s' (" KEYS ")", (int)kn, ks);
+    return lines_fail(&ps->l, WC_ERR_INVALID, "unknown key '%.*s' (" KEYS ")", (int)kn, ks);
 }
 
-int grading_parse(const char *file, const char *text, size_t len, struct grading *out,
-                  char *err, size_t errlen)
+int grading_parse(const char *file, const char *text, size_t len, struct grading *out, char *err,
+                  size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    struct parser ps = {file, 0, err, errlen, out, NULL};
+    struct parser ps;
+    lines_init(&ps.l, file, text, len, GRADING_MAX_LINE, err, errlen);
+    ps.g = out;
+    ps.part = NULL;
     int rc = 0;
-    for (size_t i = 0; rc == 0 && i < len;) {
-        const char *s = text + i, *nl = memchr(s, '\n', len - i);
-        const char *e = nl ? nl : text + len;
-        i = (size_t)(e - text) + (nl ? 1 : 0);
-        ps.line++;
-        if (e - s > GRADING_MAX_LINE) {
-            rc = fail(&ps, WC_ERR_TOO_LONG, "line longer than %d bytes", GRADING_MAX_LINE);
-            break;
-        }
-        if (e > s && e[-1] == '\r')
-            e--;
-        for (const char *p = s; rc == 0 && p < e; p++)
-            if ((unsigned char)*p < 0x20 && *p != '\t')
-                rc = fail(&ps, WC_ERR_INVALID, "control byte 0x%02x", (unsigned char)*p);
+    const char *s, *e;
+    while (rc == 0 && (rc = lines_next(&ps.l, &s, &e)) == 1) {
+        rc = 0;
         /* A comment starts a line, or follows a blank: "#" inside a command stays. */
-        const char *hash = s;
-        while (rc == 0 && (hash = memchr(hash, '#', (size_t)(e - hash))) != NULL) {
-            if (hash == s || is_blank(hash[-1])) {
-                e = hash;
+        for (const char *h = s; (h = memchr(h, '#', (size_t)(e - h))) != NULL; h++) {
+            if (h == s || lines_blank(h[-1])) {
+                e = h;
                 break;
             }
-            hash++;
         }
-        const char *ts = s, *te = e;
-        trim(&ts, &te);
-        if (rc || ts == te)
-            continue;
-        rc = parse_line(&ps, ts, te);
+        lines_trim(&s, &e);
+        if (s < e)
+            rc = parse_line(&ps, s, e);
     }
     if (rc == 0)
         rc = finish_part(&ps);
-    if (rc == 0 && out->n_parts == 0) {
-        ps.line = ps.line ? ps.line : 1;
-        rc = fail(&ps, WC_ERR_INVALID, "no part: a grading file grades at least one part");
-    }
+    if (rc == 0 && out->n_parts == 0)
+        rc = lines_fail(&ps.l, WC_ERR_INVALID,
+                        "no part: a grading file grades at least one "
+                        "part");
     if (rc == 0) {
         if (!out->build_time_s)
             out->build_time_s = 600;
         if (!out->time_s)
             out->time_s = 300;
-        if ((!out->title && !(out->title = dup_n("", 0))) ||
-            (!out->limits && !(out->limits = dup_n("", 0))))
+        if ((!out->title && !(out->title = lines_dup("", 0))) ||
+            (!out->limits && !(out->limits = lines_dup("", 0))))
             rc = WC_ERR_NOMEM;
     }
     if (rc)
@@ -436,8 +400,8 @@ static const struct grading_points *find_rule(const struct grading_points *r, si
     return NULL;
 }
 
-double grading_points_for(const struct grading *g, const struct grading_part *part,
-                          const char *id, const char *strength, int level)
+double grading_points_for(const struct grading *g, const struct grading_part *part, const char *id,
+                          const char *strength, int level)
 {
     const struct grading_points *r = find_rule(part->points, part->n_points, id, NULL, 0);
     if (!r)

@@ -186,8 +186,8 @@ int diagnose_headline(const struct run *run, size_t k, struct bytes *out)
 {
     const struct run_diagnosis *rd = &run->diag[k];
     return bytes_printf(out, "%zu case%s %s because %s (%s)", rd->n, rd->n == 1 ? "" : "s",
-                        rd->warn_only ? (rd->n == 1 ? "falls short of a SHOULD"
-                                                    : "fall short of a SHOULD")
-                                      : (rd->n == 1 ? "fails" : "fail"),
+                        rd->warn_only
+                            ? (rd->n == 1 ? "falls short of a SHOULD" : "fall short of a SHOULD")
+                            : (rd->n == 1 ? "fails" : "fail"),
                         rd->text, rd->d->requirement);
 }
