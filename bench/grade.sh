@@ -1,6 +1,6 @@
 #!/bin/sh
 # grade.sh -- how fast `wirecheck grade` grades a class, and what -j buys: the class of
-# runner.grade (12 submissions of the reference and faulty programs, one build that hangs for
+# runner.grade (13 submissions of the reference and faulty programs, one build that hangs for
 # its 15 s), graded from scratch with -j 1 and then -j 2 in the same run. Prints the wall time,
 # submissions per minute and the speed-up of -j 2 over -j 1 (the baseline). Figures, not a gate.
 # usage: bench/grade.sh [BUILD-DIR]        (default build/dev; needs root for the sandbox)

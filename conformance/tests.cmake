@@ -97,7 +97,7 @@ if(NOT WIRECHECK_SANITIZE)
       SKIP_RETURN_CODE 77)
 endif()
 
-# wirecheck grade on a class of 12 submissions made of the reference and faulty programs
+# wirecheck grade on a class of 13 submissions made of the reference and faulty programs
 # (tests/e2e_runner/grade.py): scores, Gradescope's fields, the CSV, index.html in headless
 # Chromium, re-grading, shards and merge. Dev only: it runs the programs, not the runner's
 # memory, and the sanitizer presets run the runner under every failure in faulty.matrix.

@@ -4,7 +4,8 @@
 #     poll( clock_gettime( nanosleep( elsewhere in src, conformance, fuzz or bench;
 #  2. no file includes another module's private header (_int.h, or engine/session.h from
 #     outside engine/);
-#  3. the runner's folders used in layer order (load program engine run report grade cli);
+#  3. the runner's folders used in layer order (load program engine run report grade netfuzz
+#     cli);
 #  4. no include or call loop between the sources of src/ and conformance/runner/.
 #   usage: scripts/check-layers.sh
 set -euo pipefail
@@ -39,7 +40,7 @@ fi
 
 # The runner's folders are layers, in this order: a file includes only its own layer's headers
 # and those of the layers before it.
-order=(load program engine run report grade cli)
+order=(load program engine run report grade netfuzz cli)
 up=$(for f in conformance/runner/*/*.[ch]; do
   layer=$(basename "$(dirname "$f")")
   mine=-1

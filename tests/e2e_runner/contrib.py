@@ -42,7 +42,10 @@ def main():
         "actions/upload-artifact")]
     check("actions: each slice is uploaded", uploads and
           uploads[0]["with"]["path"] == "grades-${{ matrix.shard }}")
+    check("actions: a slice with an ungradeable submission (exit 1) still uploads",
+          "|| [ $? -eq 1 ]" in run, run)
     merge = gha["jobs"]["merge"]
+    check("actions: merge runs even when a slice failed", merge.get("if") == "always()")
     check("actions: merge runs after every slice", merge["needs"] == "grade" or
           "grade" in merge["needs"])
     downloads = [s for s in merge["steps"] if str(s.get("uses", "")).startswith(
@@ -61,7 +64,10 @@ def main():
           isinstance(g["parallel"], int) and g["parallel"] > 1 and
           "--shard $CI_NODE_INDEX/$CI_NODE_TOTAL" in script and
           "-o grades-$CI_NODE_INDEX" in script, script)
-    check("gitlab: each slice is kept", g["artifacts"]["paths"] == ["grades-$CI_NODE_INDEX"])
+    check("gitlab: each slice is kept, also when it exits 1",
+          g["artifacts"]["paths"] == ["grades-$CI_NODE_INDEX"] and
+          g["artifacts"].get("when") == "always" and
+          g.get("allow_failure", {}).get("exit_codes") in (1, [1]))
     m = gl["merge"]
     check("gitlab: merge needs the slices and merges them", m["needs"] == ["grade"] and
           "wirecheck grade merge grades-* -o grades" in "\n".join(m["script"]))
@@ -82,6 +88,11 @@ def main():
           reporter and reporter[0]["with"]["runners"] == "wirecheck" and
           reporter[0]["env"]["WIRECHECK_RESULTS"] == "${{ steps.wirecheck.outputs.result }}",
           str(reporter))
+    grade_cmd = [line for line in steps["wirecheck"]["run"].splitlines()
+                 if "wirecheck grade " in line]
+    check("classroom: the grading file is the course's, not from the student's repository",
+          grade_cmd and not re.search(r"grade\s+submission/", grade_cmd[0]) and
+          "wirecheck/conformance/grading/" in grade_cmd[0], str(grade_cmd))
     check("classroom: it runs on push", "push" in cl[True] if True in cl else "push" in cl["on"])
 
     for script in ("gradescope/setup.sh", "gradescope/run_autograder"):

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""End-to-end test of `wirecheck grade`: a class of 12 submissions made of the repository's
+"""End-to-end test of `wirecheck grade`: a class of 13 submissions made of the repository's
 reference and faulty programs (each wrapped as a submission folder whose programs use the
 chapter's hard-coded ports, built by a Makefile in the sandbox), graded with -j 2.
 
@@ -91,7 +91,7 @@ GRADESCOPE_SCHEMA = {
                                         "visible"]}}}}}}
 
 
-def make_class(root, programs, faulty):
+def make_class(root, programs, faulty, out="/nonexistent"):
     """The submissions: name -> (tcp server, tcp client, json server) programs, or a special."""
     ref = (f"{programs}/echo-server-threaded", f"{programs}/echo-client",
            f"{programs}/sensor-server")
@@ -107,36 +107,60 @@ def make_class(root, programs, faulty):
         "ivan-nojson": ref,
         "judy-neverstarts": (ref[0], ref[1], "/bin/false"),
         "mallory-hangs": ref,
+        "sybil-snoops": ref,
         "zoe-ref": ref,
     }
+    real_mk = ("all: server client\nserver:\n\tprintf '#!/bin/sh\\nexec ./server-bin --listen "
+               "127.0.0.1:7878\\n' > server && chmod 755 server\nclient:\n\tprintf "
+               "'#!/bin/sh\\nexec ./client-bin --connect 127.0.0.1:7878 --timeout 1000\\n' > "
+               "client && chmod 755 client\n")
     for name, (srv, cli, sensor) in subs.items():
         d = os.path.join(root, name)
         os.makedirs(os.path.join(d, "tcp"))
+        # The programs travel with the submission, as a student's binaries would: the sandbox
+        # shows a build and a run nothing of this machine's /tmp but the submission's copy.
+        for prog, folder, as_name in ((srv, "tcp", "server-bin"), (cli, "tcp", "client-bin"),
+                                      (sensor, "json", "server-bin")):
+            if folder == "json" and name == "ivan-nojson":
+                continue
+            os.makedirs(os.path.join(d, folder), exist_ok=True)
+            if prog.startswith("/bin/"):
+                os.symlink(prog, os.path.join(d, folder, as_name))
+            else:
+                shutil.copy(prog, os.path.join(d, folder, as_name))
         # The build writes the programs: a Makefile run in the sandbox, as the build's uid.
         if name == "heidi-buildfail":
             mk = "all:\n\t@echo 'server.c:1: error: expected declaration' >&2; exit 1\n"
         elif name == "mallory-hangs":
             mk = "all:\n\tsleep 1000\n"
+        elif name == "sybil-snoops":
+            # Builds only where it sees neither the class nor a network but loopback.
+            mk = (f"all:\n\ttest ! -e {root}/alice-ref\n\ttest ! -e {out}/alice-ref\n"
+                  f"\ttest \"$$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ')\" = lo\n"
+                  f"\t$(MAKE) -f Makefile.real\n")
+            with open(os.path.join(d, "tcp", "Makefile.real"), "w") as f:
+                f.write(real_mk)
         else:
-            mk = (f"all: server client\nserver:\n\tprintf '#!/bin/sh\\nexec {srv} --listen "
-                  f"127.0.0.1:7878\\n' > server && chmod 755 server\nclient:\n\tprintf "
-                  f"'#!/bin/sh\\nexec {cli} --connect 127.0.0.1:7878 --timeout 1000\\n' > "
-                  f"client && chmod 755 client\n")
+            mk = real_mk
         with open(os.path.join(d, "tcp", "Makefile"), "w") as f:
             f.write(mk)
         if name != "ivan-nojson":
-            os.makedirs(os.path.join(d, "json"))
+            # The snooper's server starts only where it cannot see the class either.
+            guard = (f"[ -e {root}/alice-ref ] && exit 9\n[ -e {out}/alice-ref ] && exit 9\n"
+                     if name == "sybil-snoops" else "")
             with open(os.path.join(d, "json", "server"), "w") as f:
-                f.write(f"#!/bin/sh\nexec {sensor} --listen 127.0.0.1:1234\n")
+                f.write(f"#!/bin/sh\n{guard}exec ./server-bin --listen 127.0.0.1:1234\n")
             os.chmod(os.path.join(d, "json", "server"), 0o755)
     for dirpath, dirs, files in os.walk(root):
         os.chmod(dirpath, 0o755)
     return sorted(subs)
 
 
-def grade(args, out, subs, jobs, extra=(), uid=None):
+def grade(args, out, subs, jobs, extra=(), uid=None, quiet=True):
     cmd = [args.wirecheck, "--conformance", args.conformance, "grade", args.grading, *subs,
-           "-j", str(jobs), "-o", out, "--sandbox", "require", "--quiet", *extra]
+           "-j", str(jobs), "-o", out, "--sandbox", "require", *extra]
+    if quiet:
+        cmd.append("--quiet")
     if uid:
         cmd += ["--sandbox-uid", str(uid)]
     t0 = time.monotonic()
@@ -174,7 +198,7 @@ def check_scores(out, names, defects):
         lost = {(p["name"], r["id"]) for p in g["parts"] for r in p["requirements"]
                 if r["points"] < r["max"]}
         want = defects.get(name)
-        if name.endswith("-ref"):
+        if name.endswith("-ref") or want is None:  # the snooper too: it only looks
             check(f"{name}: full marks", g["points"] == g["max"] > 0 and not lost,
                   f"{g['points']} of {g['max']}, lost {sorted(lost)}")
         elif isinstance(want, tuple):
@@ -220,10 +244,10 @@ def run(args, tmp):
     with open(args.grading, "w") as f:
         f.write(GRADING)
     root = os.path.join(tmp, "class")
-    names = make_class(root, os.path.abspath(args.programs), os.path.abspath(args.faulty))
+    out = os.path.join(tmp, "out")
+    names = make_class(root, os.path.abspath(args.programs), os.path.abspath(args.faulty), out)
     subs = [os.path.join(root, n) for n in names]
     base = 0x50000000 + random.randrange(1024) * 8192
-    out = os.path.join(tmp, "out")
     rc, secs, err = grade(args, out, subs, 2, uid=base)
     check("grade -j 2: exit 0 (every submission graded)", rc == 0, f"exit {rc}: {err[-1500:]}")
     print(f"     ({len(subs)} submissions in {secs:.1f} s)")
@@ -327,12 +351,22 @@ def run(args, tmp):
     else:
         check("chromium is installed (scripts/setup.sh)", False)
 
-    # Again, unchanged: nothing runs; the same grades.
+    # Again, unchanged: nothing runs; the same grades. Then one file changes: that one alone.
     before = grades(out)
-    rc, secs2, err = grade(args, out, subs, 2, uid=base)
+    rc, secs2, err = grade(args, out, subs, 2, uid=base, quiet=False)
     check("a second grade with nothing changed: exit 0, the same grades",
           rc == 0 and grades(out) == before, err[-600:])
-    check(f"... and nothing ran again ({secs2:.1f} s against {secs:.1f} s)", secs2 < secs / 4)
+    unchanged = [n for n in names if f"] {n}: " in err and
+                 "unchanged since the last grade" in err.split(f"] {n}: ")[1].split("\n")[0]]
+    check("... and every submission was unchanged, none graded again",
+          sorted(unchanged) == names, err[-800:])
+    with open(os.path.join(root, "bob-serial", "json", "server"), "a") as f:
+        f.write("# changed\n")
+    rc, _, err = grade(args, out, subs, 2, uid=base, quiet=False)
+    again = [n for n in names if f"] {n}: " in err and
+             "unchanged" not in err.split(f"] {n}: ")[1].split("\n")[0]]
+    check("a changed file: that submission alone is graded again", again == ["bob-serial"],
+          err[-800:])
 
     # Four submissions again from scratch, -j 1 in two shards, merged: the same grades.
     few = [s for s in subs if os.path.basename(s) in
@@ -358,6 +392,12 @@ def run(args, tmp):
                for n in m) and len(m) == 4
     check("-j 1 in two shards, merged, grades as -j 2 did", same,
           str({n: (m[n]["total"], before[n]["total"]) for n in m}))
+    p = subprocess.run([args.wirecheck, "grade", "merge", outs[0], "-o", outs[0]],
+                       capture_output=True, text=True)
+    check("grade merge into one of its inputs is refused, and loses nothing",
+          p.returncode == 2 and len(grades(outs[0])) == 2 and
+          all(os.path.exists(os.path.join(outs[0], n, "grade.json")) for n in grades(outs[0])),
+          p.stderr[-300:])
     check("the merged folder has each submission's reports",
           all(os.path.exists(os.path.join(merged, n, "results.json")) for n in m))
     if args.contrib:

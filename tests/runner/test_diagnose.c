@@ -124,6 +124,13 @@ static void test_diagnose_groups_by_fact_and_fills_placeholders(void **state)
     assert_int_equal(fx->res[2].diagnosis, -1); /* passed */
     assert_int_equal(fx->res[3].diagnosis, -1);
     destroy(fx);
+
+    /* The values are those of a case it explains: s.001 has the fact but is left out. */
+    fx = build("diagnosis: temp\nrequirement: SEN-4\nwhen: fact ack-temp-text\n"
+               "unless: case s.001\ntext: printed as {got}\n", 0);
+    assert_string_equal(explained(fx, 0), "s.002");
+    assert_string_equal(fx->run.diag[0].text, "printed as 1.00");
+    destroy(fx);
 }
 
 static void test_diagnose_first_match_keeps_a_case(void **state)

@@ -183,7 +183,7 @@ static int matrix_one(FILE *f, const struct sub_result *sr, const struct grading
 static int summary(FILE *f, const struct sub_result *sr, const struct grading *g)
 {
     (void)g;
-    return grade_write_summary(f, sr, "0123456789abcdef");
+    return grade_write_summary(f, sr, "0123456789abcdef", "fedcba9876543210");
 }
 
 static void test_grade_files(void **state)
@@ -223,10 +223,11 @@ static void test_grade_files(void **state)
     /* grade.json reads back to the same scores. */
     text = written(summary, &sr, &fx->g);
     struct sub_result back;
-    char hash[17];
-    assert_int_equal(grade_read_summary(text, strlen(text), &fx->g, &back, hash, err, sizeof err),
-                     0);
+    char hash[17], key[17];
+    assert_int_equal(grade_read_summary(text, strlen(text), &fx->g, &back, hash, key, err,
+                                        sizeof err), 0);
     assert_string_equal(hash, "0123456789abcdef");
+    assert_string_equal(key, "fedcba9876543210");
     assert_string_equal(back.name, "alice");
     assert_true(back.points == sr.points);
     assert_int_equal(back.parts[0].n_reqs, sr.parts[0].n_reqs);
@@ -236,8 +237,8 @@ static void test_grade_files(void **state)
     struct grading other;
     static const char two[] = "part: a\nsuite: tcp-echo\nrun: r\npart: b\nsuite: s\nrun: r\n";
     assert_int_equal(grading_parse("G", two, strlen(two), &other, err, sizeof err), 0);
-    assert_int_equal(grade_read_summary(text, strlen(text), &other, &back, hash, err, sizeof err),
-                     WC_ERR_INVALID);
+    assert_int_equal(grade_read_summary(text, strlen(text), &other, &back, hash, key, err,
+                                        sizeof err), WC_ERR_INVALID);
     grading_free(&other);
     free(text);
 
@@ -281,8 +282,14 @@ static void test_grade_tree_copy_and_hash(void **state)
     write_file(p, "fn main() {}\n", 0644);
     snprintf(p, sizeof p, "%s/run.sh", src);
     write_file(p, "#!/bin/sh\n", 0755);
+    /* A link to a folder outside, holding a canary: copied as a link, never followed. */
+    char outside[200], canary[260];
+    snprintf(outside, sizeof outside, "%s/outside", root);
+    assert_int_equal(mkdir(outside, 0755), 0);
+    snprintf(canary, sizeof canary, "%s/canary", outside);
+    write_file(canary, "alive\n", 0644);
     snprintf(p, sizeof p, "%s/link", src);
-    assert_int_equal(symlink("/etc/passwd", p), 0);
+    assert_int_equal(symlink(outside, p), 0);
     snprintf(p, sizeof p, "%s/.git", src);
     assert_int_equal(mkdir(p, 0755), 0);
     snprintf(p, sizeof p, "%s/.git/HEAD", src);
@@ -322,9 +329,13 @@ static void test_grade_tree_copy_and_hash(void **state)
     assert_true(h3 != h1);
     /* A copy over an existing folder is refused. */
     assert_int_equal(tree_copy(src, dst, 0, 0, NULL, err, sizeof err), WC_ERR_INVALID);
-    /* Removal never follows the link out. */
+    /* Removal never follows the link out: the canary outlives the copy's removal. */
+    assert_int_equal(tree_remove(dst), 0);
+    assert_int_not_equal(lstat(dst, &st), 0);
+    assert_int_equal(stat(canary, &st), 0);
+    assert_int_equal(tree_remove(src), 0);
+    assert_int_equal(stat(canary, &st), 0);
     assert_int_equal(tree_remove(root), 0);
-    assert_int_equal(stat("/etc/passwd", &st), 0);
     assert_int_not_equal(stat(root, &st), 0);
 }
 

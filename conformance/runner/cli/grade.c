@@ -44,8 +44,9 @@ static const char usage[] =
     "for the class grades.csv and index.html.\n"
     "\n"
     "exit codes: 0 every submission was graded (whatever its score), 1 some could not be\n"
-    "            (a sandbox or tool failure: see its NAME/results.json), 2 usage or a\n"
-    "            grading-file error\n";
+    "            (a sandbox or tool failure: see its NAME/results.json) or the output could\n"
+    "            not be written, 2 usage or a grading-file error (merge: folders that do not\n"
+    "            belong together)\n";
 
 #define GRADE_MAX_FILE ((size_t)1 << 20)
 
@@ -83,9 +84,15 @@ static uint64_t fnv_file(uint64_t h, const char *path)
     return h;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* By the submissions' names (their last components), then by path. */
+static int cmp_name(const void *a, const void *b)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    const char *x = *(char *const *)a, *y = *(char *const *)b;
+    char nx[160] = "", ny[160] = "";
+    class_sub_name(x, nx, sizeof nx);
+    class_sub_name(y, ny, sizeof ny);
+    int c = strcmp(nx, ny);
+    return c ? c : strcmp(x, y);
 }
 
 static int write_class_files(const char *out, const char *grading_text, size_t len,
@@ -217,10 +224,24 @@ static int merge(const struct cli *cli, int argc, char **argv)
     struct sub_result *subs = NULL;
     size_t n = 0, cap = 0;
     char err[1024];
-    if (make_dir(out) < 0) {
+    char out_real[PATH_MAX] = "";
+    if (make_dir(out) < 0 || !realpath(out, out_real)) {
         fprintf(stderr, "wirecheck grade merge: cannot make %s: %s\n", out, strerror(errno));
-        rc = 2;
+        rc = 1;
     }
+    /* Merging into one of the inputs would replace its folders with copies of themselves. */
+    for (size_t k = 0; rc == 0 && k < n_in; k++) {
+        char in_real[PATH_MAX];
+        if (!realpath(ins[k], in_real)) {
+            fprintf(stderr, "wirecheck grade merge: %s: %s\n", ins[k], strerror(errno));
+            rc = 2;
+        } else if (strcmp(in_real, out_real) == 0) {
+            fprintf(stderr, "wirecheck grade merge: -o %s is one of the folders to merge\n",
+                    out);
+            rc = 2;
+        }
+    }
+    char key0[17] = "";
     for (size_t k = 0; rc == 0 && k < n_in; k++) {
         char path[PATH_MAX + 32];
         snprintf(path, sizeof path, "%s/grading.txt", ins[k]);
@@ -269,11 +290,18 @@ static int merge(const struct cli *cli, int argc, char **argv)
                     }
                     subs = grown;
                 }
-                char hash[17];
-                if (grade_read_summary(json, jl, &g, &subs[n], hash, err, sizeof err) < 0) {
+                char hash[17], key[17];
+                if (grade_read_summary(json, jl, &g, &subs[n], hash, key, err, sizeof err) < 0) {
                     fprintf(stderr, "wirecheck grade merge: %s: %s\n", gj, err);
                     rc = 2;
+                } else if (key0[0] && strcmp(key, key0) != 0) {
+                    /* Another version, other cases or options: the columns would not match. */
+                    fprintf(stderr, "wirecheck grade merge: %s was graded by another wirecheck, "
+                            "cases or options than the rest\n", gj);
+                    sub_result_cleanup(&subs[n]);
+                    rc = 2;
                 } else {
+                    snprintf(key0, sizeof key0, "%s", key);
                     for (size_t j = 0; j < n; j++)
                         if (strcmp(subs[j].name, subs[n].name) == 0) {
                             fprintf(stderr,
@@ -463,36 +491,53 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
     struct idlist disabled;
     memset(&disabled, 0, sizeof disabled);
     int have_disabled = 0;
-    /* Submissions: real folders with plain, distinct names, sorted; then this shard's. */
-    qsort(subs, n_subs, sizeof *subs, cmp_str);
-    for (size_t i = 0; rc == 0 && real && i < n_subs; i++) {
+    /* Submissions: real folders with plain, distinct names, sorted by name; then this
+     * shard's. The name is the one given (checked), never what a link resolves to. */
+    qsort(subs, n_subs, sizeof *subs, cmp_name);
+    char **names = calloc(n_subs + 1, sizeof *names);
+    char **all = calloc(n_subs + 1, sizeof *all);
+    for (size_t i = 0; rc == 0 && real && names && all && i < n_subs; i++) {
         char name[160], abs[PATH_MAX];
         struct stat st;
         if (class_sub_name(subs[i], name, sizeof name) < 0) {
             fprintf(stderr,
                     "wirecheck grade: %s: a submission folder is named with letters, "
-                    "digits and - _ . @ + only\n",
+                    "digits and - _ . @ + only, not starting with '.'\n",
                     subs[i]);
             rc = 2;
-        } else if (!realpath(subs[i], abs) || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            break;
+        }
+        if (!realpath(subs[i], abs) || stat(abs, &st) < 0 || !S_ISDIR(st.st_mode)) {
             fprintf(stderr, "wirecheck grade: %s: not a folder\n", subs[i]);
             rc = 2;
-        } else if (i % shard_n == shard_k - 1 && !(real[n_real++] = strdup(abs))) {
+            break;
+        }
+        if (!(all[i] = strdup(abs))) {
             rc = 2;
+            break;
         }
         for (size_t j = 0; rc == 0 && j < i; j++) {
             char other[160];
             class_sub_name(subs[j], other, sizeof other);
-            if (strcmp(other, name) == 0) {
-                fprintf(stderr, "wirecheck grade: two submissions are named %s\n", name);
+            if (strcmp(other, name) == 0 || strcmp(all[j], abs) == 0) {
+                fprintf(stderr, "wirecheck grade: %s and %s %s\n", subs[j], subs[i],
+                        strcmp(other, name) == 0 ? "have the same name" : "are one folder");
                 rc = 2;
             }
         }
+        if (rc == 0 && i % shard_n == shard_k - 1) {
+            names[n_real] = strdup(name);
+            real[n_real] = strdup(abs);
+            if (!names[n_real] || !real[n_real++])
+                rc = 2;
+        }
     }
+    if (!names || !all)
+        rc = 2;
     char out_abs[PATH_MAX] = "";
     if (rc == 0 && (make_dir(out) < 0 || !realpath(out, out_abs))) {
         fprintf(stderr, "wirecheck grade: cannot make %s: %s\n", out, strerror(errno));
-        rc = 2;
+        rc = 1;
     }
     char conf[PATH_MAX] = "";
     if (rc == 0 && !realpath(cli->dir, conf)) {
@@ -528,6 +573,30 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
             fprintf(stderr, "wirecheck grade: %s\n", err);
         }
     }
+    /* No build and no program sees the class: the output folder and the folders the
+     * submissions are in (every shard's) are hidden; each sees its own folder again. */
+    if (rc == 0 && sandbox_hide(&sb, out_abs) < 0)
+        rc = 2;
+    for (size_t i = 0; rc == 0 && i < n_subs; i++) {
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof parent, "%s", all[i]);
+        char *slash = strrchr(parent, '/');
+        if (!slash || slash == parent) {
+            fprintf(stderr, "wirecheck grade: %s: a submission is a folder inside another "
+                    "than /\n", all[i]);
+            rc = 2;
+            break;
+        }
+        *slash = 0;
+        int known = 0;
+        for (size_t k = 0; k < sb.n_hide; k++)
+            known |= strcmp(sb.hide[k], parent) == 0;
+        if (!known && sandbox_hide(&sb, parent) < 0) {
+            fprintf(stderr, "wirecheck grade: the submissions are in more than %d folders\n",
+                    SANDBOX_MAX_HIDE - 1);
+            rc = 2;
+        }
+    }
     if (rc == 0) {
         char *dt;
         size_t dl;
@@ -555,6 +624,7 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
                                .spec = &spec,
                                .disabled = have_disabled ? &disabled : NULL,
                                .subs = real,
+                               .names = names,
                                .n_subs = n_real,
                                .out_dir = out_abs,
                                .jobs = jobs,
@@ -582,9 +652,15 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
     }
     if (have_disabled)
         idlist_free(&disabled);
-    for (size_t i = 0; real && i < n_real; i++)
+    for (size_t i = 0; real && i < n_real; i++) {
         free(real[i]);
+        free(names ? names[i] : NULL);
+    }
+    for (size_t i = 0; all && i < n_subs; i++)
+        free(all[i]);
     free(real);
+    free(names);
+    free(all);
     free_suites(suites, g.n_parts);
     if (text) {
         grading_free(&g);

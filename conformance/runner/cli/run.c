@@ -56,6 +56,7 @@ static const char run_usage[] =
     "                        procs (256), files (1024), fsize (MiB per file, 64), tmp (MiB\n"
     "                        of private /tmp, 64); 0: none. Also $WIRECHECK_LIMITS=a=1,b=2\n"
     "  --sandbox-rw DIR      bind DIR read-write (default: everything is read-only but /tmp)\n"
+    "  --sandbox-hide DIR    hide DIR (up to 8); --sandbox-show DIR: show DIR inside it\n"
     "  --sandbox-uid UID     first uid the programs run as (default: picked per run)\n"
     "  --max-time S          end the run, and every program, after S seconds whatever\n"
     "                        happens (default 1800; 0: never)\n"
@@ -84,7 +85,8 @@ static int takes_value(const char *a)
         "--exec", "--connect", "--listen", "--level", "--case", "--keyword", "-j", "--jobs",
         "--timeout-scale", "--retries", "--baseline", "--format", "-o", "--output",
         "--transcript", "--color", "--colour", "--report", "--name", "--sandbox", "--limit",
-        "--sandbox-rw", "--sandbox-uid", "--max-time", "--maxfail", "--last-failed"};
+        "--sandbox-rw", "--sandbox-uid", "--max-time", "--maxfail", "--last-failed",
+        "--sandbox-hide", "--sandbox-show"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(a, names[i]) == 0)
             return 1;
@@ -416,6 +418,14 @@ static int run_command(const struct cli *cli, int argc, char **argv)
                 return usage_error("--sandbox-rw takes an absolute path of a writable "
                                    "directory, not '%s'", v);
             rw_dir = v;
+        } else if (strcmp(a, "--sandbox-hide") == 0) {
+            if (sandbox_hide(&sb, v) < 0)
+                return usage_error("--sandbox-hide takes an absolute path (at most %d), not "
+                                   "'%s'", SANDBOX_MAX_HIDE, v);
+        } else if (strcmp(a, "--sandbox-show") == 0) {
+            if (v[0] != '/' || strlen(v) >= sizeof sb.show)
+                return usage_error("--sandbox-show takes an absolute path, not '%s'", v);
+            snprintf(sb.show, sizeof sb.show, "%s", v);
         } else if (strcmp(a, "--sandbox-uid") == 0) {
             if (cli_parse_uint(v, 0xfffff000u, &sb.uid_base) < 0 || sb.uid_base < 1000)
                 return usage_error("--sandbox-uid takes 1000..%u, not '%s'", 0xfffff000u, v);

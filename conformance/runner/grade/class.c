@@ -143,8 +143,12 @@ static int write_file(const char *path, const void *p, size_t n)
 static int build(const struct class_opts *o, unsigned slot, const char *work, const char *dir,
                  const char *cmd, const char *log, char *why, size_t whylen)
 {
+    /* Its own copy writable; the rest of the class hidden (o->sandbox hides it), its own
+     * folder shown again; no network but loopback. */
     struct sandbox sb = *o->sandbox;
     snprintf(sb.rw_dir, sizeof sb.rw_dir, "%s", work);
+    snprintf(sb.show, sizeof sb.show, "%.*s", (int)(strlen(work) - strlen("/work")), work);
+    sb.own_net = 1;
     struct bytes script;
     bytes_init(&script, 0);
     bytes_puts(&script, "cd ");
@@ -211,7 +215,7 @@ static void run_part(const struct class_opts *o, unsigned slot, const char *name
     static const char *const exts[4] = {"json", "xml", "txt", "html"};
     for (int k = 0; k < 4; k++)
         snprintf(rep[k], sizeof rep[k], "%s:%s/%s.%s", kinds[k], dir, part->name, exts[k]);
-    const char *argv[64];
+    const char *argv[72];
     size_t n = 0;
     const char *fixed[] = {o->self,
                            "--conformance",
@@ -247,10 +251,17 @@ static void run_part(const struct class_opts *o, unsigned slot, const char *name
                            rep[3]};
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         argv[n++] = fixed[i];
+    /* The class hidden from its programs as from its builds, its own folder shown. */
+    for (size_t i = 0; i < o->sandbox->n_hide && n < 44; i++) {
+        argv[n++] = "--sandbox-hide";
+        argv[n++] = o->sandbox->hide[i];
+    }
+    argv[n++] = "--sandbox-show";
+    argv[n++] = dir;
     /* The grading file's limits, one --limit each. */
     char limits[512];
     snprintf(limits, sizeof limits, "%s", o->g->limits);
-    for (char *save = NULL, *t = strtok_r(limits, ",", &save); t && n < 60;
+    for (char *save = NULL, *t = strtok_r(limits, ",", &save); t && n < 68;
          t = strtok_r(NULL, ",", &save)) {
         argv[n++] = "--limit";
         argv[n++] = t;
@@ -303,15 +314,16 @@ static void run_part(const struct class_opts *o, unsigned slot, const char *name
 static int cached(const struct class_opts *o, const char *dir, const char *hash,
                   struct sub_result *sr)
 {
-    char path[TREE_MAX_PATH + 16], old[17], e[256];
+    char path[TREE_MAX_PATH + 16], old[17], key[17], e[256];
     snprintf(path, sizeof path, "%s/grade.json", dir);
     char *json = NULL;
     size_t len = 0;
     if (o->force || suite_read_file(path, (size_t)16 << 20, &json, &len) < 0)
         return 0;
-    int ok = grade_read_summary(json, len, o->g, sr, old, e, sizeof e) == 0;
+    int ok = grade_read_summary(json, len, o->g, sr, old, key, e, sizeof e) == 0;
     free(json);
-    if (ok && strcmp(old, hash) == 0)
+    /* A grade that failed (a tool's failure, not the student's) is always graded again. */
+    if (ok && strcmp(old, hash) == 0 && !sr->failed)
         return 1;
     if (ok)
         sub_result_cleanup(sr);
@@ -324,7 +336,7 @@ static void grade_one(struct shared *sh, unsigned slot, size_t k)
     struct sub_result *sr = &sh->res[k];
     int64_t t0 = clk_now_ms();
     char name[160], dir[DIR_MAX - 16], work[DIR_MAX], hash[17];
-    class_sub_name(o->subs[k], name, sizeof name); /* checked by the caller */
+    snprintf(name, sizeof name, "%s", o->names[k]); /* checked by the caller */
     snprintf(dir, sizeof dir, "%s/%s", o->out_dir, name);
     snprintf(work, sizeof work, "%s/work", dir);
     mkdir(dir, 0755);
@@ -340,6 +352,10 @@ static void grade_one(struct shared *sh, unsigned slot, size_t k)
     sr->name = strdup(name);
     sr->parts = calloc(o->g->n_parts, sizeof *sr->parts);
     if (!sr->name || !sr->parts) {
+        /* Out of memory: a row with no parts (the class files skip its cells). */
+        free(sr->parts);
+        sr->parts = NULL;
+        sr->n_parts = 0;
         sr->failed = 1;
         return;
     }
@@ -418,13 +434,20 @@ static void grade_one(struct shared *sh, unsigned slot, size_t k)
         sr->failed = 1;
     if (f && fclose(f) != 0)
         sr->failed = 1;
-    /* grade.json last, and only for a complete grade: a grade that failed is graded again. */
+    /* grade.json last; a grade marked failed is graded again next time (see cached). */
+    char key[17];
+    snprintf(key, sizeof key, "%016llx", (unsigned long long)o->key);
     snprintf(path, sizeof path, "%s/grade.json", dir);
-    f = sr->failed ? NULL : fopen(path, "w");
-    if (f && (grade_write_summary(f, sr, hash) < 0 || fclose(f) != 0))
+    f = fopen(path, "w");
+    if (!f || grade_write_summary(f, sr, hash, key) < 0) {
         sr->failed = 1;
-    else if (!f)
+        if (f)
+            fclose(f);
         unlink(path);
+    } else if (fclose(f) != 0) {
+        sr->failed = 1;
+        unlink(path);
+    }
 }
 
 static void *worker(void *arg)

@@ -14,7 +14,9 @@ struct class_opts {
     const struct suite *const *suites; /* the suite of each part, loaded (g->n_parts) */
     const struct spec *spec;
     struct idlist *disabled;           /* conformance/DISABLED, or NULL */
-    char *const *subs;                 /* the submission folders to grade, in output order */
+    char *const *subs;                 /* the submission folders to grade (absolute), in
+                                          output order */
+    char *const *names;                /* their names (class_sub_name of what was given) */
     size_t n_subs;
     const char *out_dir;               /* exists; one folder per submission is made in it */
     unsigned jobs;                     /* submissions graded at once */
@@ -25,7 +27,9 @@ struct class_opts {
     const char *self;                  /* this wirecheck binary, for the parts' runs */
     const char *conformance;           /* the folder of SPEC.md and cases/ they use */
     const char *sandbox_mode;          /* passed to the runs: auto, require or off */
-    const struct sandbox *sandbox;     /* how builds are confined (its uid block is the class's) */
+    const struct sandbox *sandbox;     /* how builds are confined (its uid block is the class's,
+                                          its hidden folders the class's: the output folder
+                                          and the submissions' parents) */
     FILE *progress;                    /* a line per submission graded, or NULL */
 };
 

@@ -108,7 +108,8 @@ int grade_write_gradescope(FILE *f, const struct sub_result *sr, const struct gr
     return print_json(f, root);
 }
 
-int grade_write_summary(FILE *f, const struct sub_result *sr, const char *hash)
+int grade_write_summary(FILE *f, const struct sub_result *sr, const char *hash,
+                        const char *key)
 {
     cJSON *root = cJSON_CreateObject();
     if (!root)
@@ -116,6 +117,7 @@ int grade_write_summary(FILE *f, const struct sub_result *sr, const char *hash)
     cJSON_AddStringToObject(root, "schema", "wirecheck-grade/1");
     add_text(root, "name", sr->name);
     cJSON_AddStringToObject(root, "hash", hash);
+    cJSON_AddStringToObject(root, "key", key);
     cJSON_AddNumberToObject(root, "points", sr->points);
     cJSON_AddNumberToObject(root, "max", sr->max);
     cJSON_AddNumberToObject(root, "secs", sr->secs);
@@ -211,8 +213,9 @@ static int read_part(const cJSON *p, const struct grading_part *gp, struct part_
     return 0;
 }
 
-int grade_read_summary(const char *json, size_t len, const struct grading *g, struct sub_result *sr,
-                       char hash[17], char *err, size_t errlen)
+int grade_read_summary(const char *json, size_t len, const struct grading *g,
+                       struct sub_result *sr, char hash[17], char key[17], char *err,
+                       size_t errlen)
 {
     memset(sr, 0, sizeof *sr);
     cJSON *root = cJSON_ParseWithLength(json, len);
@@ -224,6 +227,7 @@ int grade_read_summary(const char *json, size_t len, const struct grading *g, st
         return WC_ERR_INVALID;
     }
     snprintf(hash, 17, "%s", str_of(root, "hash"));
+    snprintf(key, 17, "%s", str_of(root, "key"));
     sr->name = strdup(str_of(root, "name"));
     sr->parts = calloc(g->n_parts, sizeof *sr->parts);
     int rc = sr->name && sr->parts ? 0 : WC_ERR_NOMEM;
@@ -254,11 +258,19 @@ int grade_read_summary(const char *json, size_t len, const struct grading *g, st
     return rc;
 }
 
-/* One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
-static void csv_field(FILE *f, const char *s, int last)
+/* One CSV field, after a comma unless it is the row's first, quoted when it holds a comma, a
+ * quote or a line break (RFC 4180); a field a spreadsheet would read as a formula (= + - @,
+ * but a negative number) gets a leading quote mark. */
+static void csv_field(FILE *f, const char *s, int *first)
 {
-    if (strpbrk(s, ",\"\r\n")) {
+    if (!*first)
+        fputc(',', f);
+    *first = 0;
+    int formula = s[0] && strchr("=+-@", s[0]) && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+    if (formula || strpbrk(s, ",\"\r\n")) {
         fputc('"', f);
+        if (formula)
+            fputc('\'', f);
         for (; *s; s++) {
             if (*s == '"')
                 fputc('"', f);
@@ -268,60 +280,57 @@ static void csv_field(FILE *f, const char *s, int last)
     } else {
         fputs(s, f);
     }
-    fputs(last ? "\r\n" : ",", f);
 }
 
 int grade_write_csv(FILE *f, const struct sub_result *subs, size_t n, const struct grading *g)
 {
     char cell[512];
-    csv_field(f, "submission", 0);
-    csv_field(f, "total", 0);
-    csv_field(f, "max", 0);
-    csv_field(f, "status", 0);
-    csv_field(f, "seconds", 0);
+    int first = 1;
+    static const char *const head[] = {"submission", "total", "max", "status", "seconds"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csv_field(f, head[i], &first);
     for (size_t i = 0; i < g->n_parts; i++) {
-        snprintf(cell, sizeof cell, "%s", g->parts[i].name);
-        csv_field(f, cell, 0);
+        csv_field(f, g->parts[i].name, &first);
         snprintf(cell, sizeof cell, "%s status", g->parts[i].name);
-        csv_field(f, cell, 0);
+        csv_field(f, cell, &first);
     }
-    /* The requirement columns, from the first submission (every one has the same parts). */
-    const struct sub_result *first = n ? &subs[0] : NULL;
-    size_t cols = 0;
-    for (size_t i = 0; first && i < first->n_parts; i++)
-        cols += first->parts[i].n_reqs;
-    size_t col = 0;
-    for (size_t i = 0; first && i < first->n_parts; i++)
-        for (size_t k = 0; k < first->parts[i].n_reqs; k++) {
-            snprintf(cell, sizeof cell, "%s %s", first->parts[i].part->name,
-                     first->parts[i].reqs[k].id);
-            csv_field(f, cell, ++col == cols);
+    /* The requirement columns, from the first submission with parts (every one has the same
+     * table; a row without one, out of memory, gets empty cells). */
+    const struct sub_result *model = NULL;
+    for (size_t s = 0; s < n && !model; s++)
+        if (subs[s].n_parts == g->n_parts)
+            model = &subs[s];
+    for (size_t i = 0; model && i < model->n_parts; i++)
+        for (size_t k = 0; k < model->parts[i].n_reqs; k++) {
+            snprintf(cell, sizeof cell, "%s %s", model->parts[i].part->name,
+                     model->parts[i].reqs[k].id);
+            csv_field(f, cell, &first);
         }
-    if (!cols)
-        fputs("\r\n", f);
+    fputs("\r\n", f);
     for (size_t s = 0; s < n; s++) {
         const struct sub_result *sr = &subs[s];
-        csv_field(f, sr->name, 0);
+        first = 1;
+        csv_field(f, sr->name ? sr->name : "", &first);
         snprintf(cell, sizeof cell, "%.2f", sr->points);
-        csv_field(f, cell, 0);
+        csv_field(f, cell, &first);
         snprintf(cell, sizeof cell, "%.2f", sr->max);
-        csv_field(f, cell, 0);
-        csv_field(f, sr->failed ? "not graded" : "graded", 0);
+        csv_field(f, cell, &first);
+        csv_field(f, sr->failed ? "not graded" : "graded", &first);
         snprintf(cell, sizeof cell, "%.1f", sr->secs);
-        csv_field(f, cell, 0);
-        for (size_t i = 0; i < sr->n_parts; i++) {
-            snprintf(cell, sizeof cell, "%.2f", sr->parts[i].points);
-            csv_field(f, cell, 0);
-            csv_field(f, part_status_name(sr->parts[i].status), 0);
+        csv_field(f, cell, &first);
+        for (size_t i = 0; i < g->n_parts; i++) {
+            int have = i < sr->n_parts;
+            snprintf(cell, sizeof cell, "%.2f", have ? sr->parts[i].points : 0.0);
+            csv_field(f, have ? cell : "", &first);
+            csv_field(f, have ? part_status_name(sr->parts[i].status) : "", &first);
         }
-        col = 0;
-        for (size_t i = 0; i < sr->n_parts; i++)
-            for (size_t k = 0; k < sr->parts[i].n_reqs; k++) {
-                snprintf(cell, sizeof cell, "%.2f", sr->parts[i].reqs[k].points);
-                csv_field(f, cell, ++col == cols);
+        for (size_t i = 0; model && i < model->n_parts; i++)
+            for (size_t k = 0; k < model->parts[i].n_reqs; k++) {
+                int have = i < sr->n_parts && k < sr->parts[i].n_reqs;
+                snprintf(cell, sizeof cell, "%.2f", have ? sr->parts[i].reqs[k].points : 0.0);
+                csv_field(f, have ? cell : "", &first);
             }
-        if (!cols)
-            fputs("\r\n", f);
+        fputs("\r\n", f);
     }
     return ferror(f) ? -1 : 0;
 }

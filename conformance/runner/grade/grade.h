@@ -89,13 +89,18 @@ void sub_result_cleanup(struct sub_result *sr);
  * (name "PART: ID TITLE", score, max_score, status, output, visibility). Returns 0 or -1. */
 int grade_write_gradescope(FILE *f, const struct sub_result *sr, const struct grading *g);
 
-/* grade.json: the summary `grade merge` and the class files are made from. Returns 0 or -1. */
-int grade_write_summary(FILE *f, const struct sub_result *sr, const char *hash);
+/* grade.json: the summary `grade merge` and the class files are made from. |hash| says what
+ * was graded (its files and |key|), |key| what graded it (grading file, cases, version,
+ * options): merged shards must share it. Returns 0 or -1. */
+int grade_write_summary(FILE *f, const struct sub_result *sr, const char *hash,
+                        const char *key);
 
 /* Reads a grade.json back into |sr| (release with sub_result_cleanup), against the grading
- * |g| its parts must match, and its |hash|. Returns 0 or WC_ERR_INVALID with |err|. */
+ * |g| its parts must match, with its |hash| and |key|. Returns 0 or WC_ERR_INVALID with
+ * |err|. */
 int grade_read_summary(const char *json, size_t len, const struct grading *g,
-                       struct sub_result *sr, char hash[17], char *err, size_t errlen);
+                       struct sub_result *sr, char hash[17], char key[17], char *err,
+                       size_t errlen);
 
 /* grades.csv: a header, then one row per submission (RFC 4180 quoting). Returns 0 or -1. */
 int grade_write_csv(FILE *f, const struct sub_result *subs, size_t n, const struct grading *g);

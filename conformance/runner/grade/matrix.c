@@ -127,6 +127,8 @@ static void common_failures(FILE *f, const struct sub_result *subs, size_t n)
             c[k].req = j;
             /* The most frequent first reason among those failing: n is a class, so n^2 is fine. */
             for (size_t s = 0; s < n; s++) {
+                if (i >= subs[s].n_parts)
+                    continue;
                 const struct part_result *pr = &subs[s].parts[i];
                 if (j >= pr->n_reqs)
                     continue;
@@ -140,6 +142,8 @@ static void common_failures(FILE *f, const struct sub_result *subs, size_t n)
                     snprintf(mine, sizeof mine, "not run: %s", part_status_name(pr->status));
                 unsigned same = 0;
                 for (size_t t = 0; t < n; t++) {
+                    if (i >= subs[t].n_parts)
+                        continue;
                     const struct part_result *po = &subs[t].parts[i];
                     if (j >= po->n_reqs)
                         continue;

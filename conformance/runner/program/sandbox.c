@@ -176,6 +176,21 @@ int sandbox_resolve(const char *name, char *out, size_t len, char *err, size_t e
     return WC_ERR_UNAVAILABLE;
 }
 
+/* Is |path| |dir| or inside it? */
+static int inside(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    return n && strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+int sandbox_hide(struct sandbox *sb, const char *path)
+{
+    if (path[0] != '/' || strlen(path) >= sizeof sb->hide[0] || sb->n_hide == SANDBOX_MAX_HIDE)
+        return WC_ERR_INVALID;
+    snprintf(sb->hide[sb->n_hide++], sizeof sb->hide[0], "%s", path);
+    return 0;
+}
+
 unsigned sandbox_uid(const struct sandbox *sb, unsigned instance)
 {
     return sb->uid_base + instance % SANDBOX_UIDS;
@@ -334,6 +349,7 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
      * /tmp) is bound back, read-only, by its top folder. */
     char roots[8][PATH_MAX];
     size_t n_roots = 0;
+    char between[8][PATH_MAX]; /* pre[] points into it until the command is copied */
     char root[PATH_MAX], exe[PATH_MAX];
     tmp_root(cwd, root, sizeof root);
     add_root(roots, &n_roots, 8, root);
@@ -352,7 +368,7 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
         tmp_root(sb->rw_dir, root, sizeof root);
         add_root(roots, &n_roots, 8, root);
     }
-    const char *pre[80 + 3 * SANDBOX_MAX_ENV];
+    const char *pre[128 + 4 * SANDBOX_MAX_HIDE + 3 * SANDBOX_MAX_ENV];
     size_t k = 0;
     /* The environment: not the runner's (a CI system's secrets would reach the program and
      * come back in its output), only what a program needs to run, and the sanitizers' and
@@ -406,11 +422,48 @@ int sandbox_command(const struct sandbox *sb, unsigned instance, char *const *ar
             pre[k++] = roots[i];
             pre[k++] = roots[i];
         }
+        /* After the roots, which may hold them: what it must not see, then what it must. */
+        for (size_t i = 0; i < sb->n_hide; i++) {
+            pre[k++] = "--perms";
+            pre[k++] = "0755";
+            pre[k++] = "--tmpfs";
+            pre[k++] = sb->hide[i];
+        }
+        /* The folders between a hidden one and the shown one: made 0755 (bwrap would make
+         * them 0700, root's, which the program's uid could not pass). */
+        size_t n_between = 0;
+        for (size_t i = 0; sb->show[0] && i < sb->n_hide; i++) {
+            size_t hl = strlen(sb->hide[i]);
+            if (!inside(sb->show, sb->hide[i]) || sb->show[hl] == 0)
+                continue;
+            for (const char *p = sb->show + hl + 1; (p = strchr(p, '/')) && n_between < 8; p++)
+                snprintf(between[n_between++], PATH_MAX, "%.*s", (int)(p - sb->show), sb->show);
+        }
+        for (size_t i = 0; i < n_between; i++) {
+            pre[k++] = "--perms";
+            pre[k++] = "0755";
+            pre[k++] = "--dir";
+            pre[k++] = between[i];
+        }
+        if (sb->show[0]) {
+            pre[k++] = "--ro-bind";
+            pre[k++] = sb->show;
+            pre[k++] = sb->show;
+        }
+        if (sb->own_net)
+            pre[k++] = "--unshare-net";
         if (sb->rw_dir[0]) {
             pre[k++] = "--bind";
             pre[k++] = sb->rw_dir;
             pre[k++] = sb->rw_dir;
         }
+        /* A working folder that is hidden (and not shown again) is not there: start at /. */
+        int hidden = 0;
+        for (size_t i = 0; i < sb->n_hide; i++)
+            hidden |= inside(cwd, sb->hide[i]);
+        if (hidden && !(sb->show[0] && inside(cwd, sb->show)) &&
+            !(sb->rw_dir[0] && inside(cwd, sb->rw_dir)))
+            snprintf(cwd, sizeof cwd, "/");
         pre[k++] = "--chdir";
         pre[k++] = cwd;
         pre[k++] = "--clearenv";

@@ -38,6 +38,9 @@ int sandbox_limit_parse(struct sandbox_limits *lim, const char *text, char *err,
 int sandbox_limits_parse_list(struct sandbox_limits *lim, const char *text, char *err,
                               size_t errlen);
 
+/* Most folders one sandbox hides. */
+#define SANDBOX_MAX_HIDE 8
+
 struct sandbox {
     int on;              /* programs run confined */
     int uid_only;        /* not confined, but (root, auto) each program runs as a uid of its
@@ -47,6 +50,14 @@ struct sandbox {
     char bwrap[512];     /* the tools' paths */
     char setpriv[512];
     char rw_dir[4096];   /* bound read-write into the sandbox ("" : none) */
+    /* Folders the program must not see (an empty tmpfs over each: a class's other
+     * submissions and grades), and one inside them it sees again, read-only ("": none). */
+    char hide[SANDBOX_MAX_HIDE][1024];
+    size_t n_hide;
+    char show[4096];
+    int own_net;         /* a network namespace of its own, loopback only (bwrap
+                            --unshare-net): for builds, which the run's namespace does not
+                            cover */
 };
 
 /* The uid base when none is given: a random block of 1024 uids far above any real account
@@ -64,6 +75,10 @@ unsigned sandbox_default_uid_base(void);
  */
 int sandbox_setup(struct sandbox *sb, enum sandbox_mode mode, const char *rw_dir, char *why,
                   size_t whylen);
+
+/* Hides folder |path| (absolute) from confined programs. Returns 0, or WC_ERR_INVALID (not
+ * absolute, too long, or SANDBOX_MAX_HIDE already). */
+int sandbox_hide(struct sandbox *sb, const char *path);
 
 /*
  * The command that runs |argv| confined, as instance number |instance| (which picks its uid):

@@ -138,7 +138,11 @@ int diagnose_run(struct run *run)
         const char *fact = NULL;
         for (size_t i = 0; i < run->n; i++) {
             const struct case_result *r = &run->res[i];
-            if (diagnosable(r) && r->diagnosis < 0 && explains(d, r, n == 0 ? &fact : NULL)) {
+            /* The fact of a case it explains, never of one a later line rejected. */
+            const char *mine = NULL;
+            if (diagnosable(r) && r->diagnosis < 0 && explains(d, r, &mine)) {
+                if (n == 0)
+                    fact = mine;
                 picked[n++] = i;
                 warn_only &= r->play.v.outcome == OUT_WARN;
             }
