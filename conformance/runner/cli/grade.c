@@ -618,6 +618,14 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
         key = fnv(key, &cases, sizeof cases);
         key = fnv_file(key, cli->spec);
         key = fnv_file(key, cli->disabled);
+        /* This binary itself (a rebuild may grade otherwise), the limits from the environment
+         * and how the sandbox resolved. */
+        key = fnv_file(key, self);
+        const char *env_limits = getenv("WIRECHECK_LIMITS");
+        key = fnv(key, env_limits ? env_limits : "-", env_limits ? strlen(env_limits) : 1);
+        char resolved[32];
+        snprintf(resolved, sizeof resolved, "on=%d uid_only=%d", sb.on, sb.uid_only);
+        key = fnv(key, resolved, strlen(resolved));
         proc_become_subreaper();
         struct class_opts o = {.g = &g,
                                .suites = (const struct suite *const *)suites,

@@ -281,7 +281,11 @@ static void run_part(const struct class_opts *o, unsigned slot, const char *name
     snprintf(path, sizeof path, "%s/%s.json", dir, part->name);
     char *json = NULL;
     size_t len = 0;
-    if ((rc == 0 || rc == 1 || rc == 3) &&
+    /* Exit 3 is the program's fault (it never started) unless the runner says the machine's
+     * sandbox failed: then no grade is given, and the next run grades it again. */
+    const char *es = bytes_str(&err);
+    int machine = rc == 3 && (strstr(es, "the sandbox cannot") || strstr(es, "--sandbox require"));
+    if ((rc == 0 || rc == 1 || rc == 3) && !machine &&
         suite_read_file(path, (size_t)64 << 20, &json, &len) == 0 &&
         score_report(pr, json, len, e, sizeof e) == 0) {
         pr->status = rc == 3 ? PART_NOT_STARTED : PART_GRADED;
@@ -365,7 +369,9 @@ static void grade_one(struct shared *sh, unsigned slot, size_t k)
             0)
             sr->failed = 1;
     }
-    tree_remove(work);
+    /* A fresh folder: no report of an earlier grade outlives this one. */
+    tree_remove(dir);
+    mkdir(dir, 0755);
     int confined = o->sandbox->on || o->sandbox->uid_only;
     if (copy_rc == 0)
         copy_rc =
