@@ -13,7 +13,11 @@
  *                      (ECHO-5: wirecheck must notice, not restart it silently)
  *   FAULT_POOL4        four worker threads, one connection each: a fifth client waits for a
  *                      free worker (THR-5)
+ *   FAULT_UPPER        "normalises" what it echoes to upper case (ECHO-1)
+ *   FAULT_WAIT_EOF     collects everything the client sends and echoes it when the client
+ *                      half-closes (ECHO-3: a connection carries many exchanges)
  */
+#include <ctype.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -37,6 +41,10 @@ static void serve(int fd)
     char line[8192];
     size_t have = 0;
 #endif
+#ifdef FAULT_WAIT_EOF
+    static char all[1 << 20]; /* one connection at a time: a serial server */
+    size_t have = 0;
+#endif
     for (;;) {
         ssize_t n = read(fd, buf, 512);
         if (n < 0) {
@@ -52,6 +60,9 @@ static void serve(int fd)
 #ifdef FAULT_NO_CLOSE
             pause(); /* forgot to return: the connection stays open */
 #endif
+#ifdef FAULT_WAIT_EOF
+            net_write_all(fd, all, have); /* "the whole message, at the end" */
+#endif
             break;
         }
         size_t out = (size_t)n;
@@ -64,6 +75,17 @@ static void serve(int fd)
 #ifdef FAULT_STRLEN
         buf[n] = 0;
         out = strlen(buf);
+#endif
+#ifdef FAULT_UPPER
+        for (ssize_t i = 0; i < n; i++)
+            buf[i] = (char)toupper((unsigned char)buf[i]);
+#endif
+#ifdef FAULT_WAIT_EOF
+        if (have + out <= sizeof all) {
+            memcpy(all + have, buf, out);
+            have += out;
+        }
+        continue;
 #endif
 #ifdef FAULT_LINES
         for (ssize_t i = 0; i < n && have < sizeof line; i++) {

@@ -2,6 +2,7 @@
  *
  *   FAULT_NO_NEWLINE     sends the JSON without the '\n' delimiter (SCLI-1)
  *   FAULT_HANG_ON_CLOSE  treats read() == 0 as "no data yet" and retries forever (SCLI-5)
+ *   FAULT_STRING_TEMP    sends the temperature as a string, "21.5" (SCLI-1)
  */
 #include <stdio.h>
 #include <string.h>
@@ -12,8 +13,13 @@
 
 int main(int argc, char **argv)
 {
+#ifdef FAULT_STRING_TEMP
+    static const char rec[] = "{\"device_id\":\"ESP32-001\",\"temperature_c\":\"21.5\","
+                              "\"humidity_percent\":60.2,\"timestamp\":1678886400}\n";
+#else
     static const char rec[] = "{\"device_id\":\"ESP32-001\",\"temperature_c\":21.5,"
                               "\"humidity_percent\":60.2,\"timestamp\":1678886400}\n";
+#endif
     struct net_addr a;
     net_ignore_sigpipe();
     faulty_addr(argc, argv, "--connect", "127.0.0.1:1234", &a);

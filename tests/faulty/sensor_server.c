@@ -7,6 +7,8 @@
  *   FAULT_CRASH_UTF8     aborts on a byte that is not ASCII (SEN-7)
  *   FAULT_NO_HUMIDITY    treats a missing humidity_percent as 0, as #[serde(default)] on the
  *                        field would (SEN-6)
+ *   FAULT_STRICT         refuses a record with a field it does not know, as
+ *                        #[serde(deny_unknown_fields)] would (SEN-2)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,32 @@ static int answer(int fd, const unsigned char *line, size_t len)
 #endif
     struct sensor_record r;
     int bad = sensor_decode(line, len, &r, NULL) < 0;
+#ifdef FAULT_STRICT
+    /* Only the four names of SensorData may appear as keys (a crude but typical check). */
+    static const char *const known[] = {"\"device_id\"", "\"temperature_c\"",
+                                        "\"humidity_percent\"", "\"timestamp\""};
+    int keys = 0, ours = 0;
+    for (size_t i = 0; !bad && i + 1 < len; i++) {
+        if (line[i] != '"')
+            continue;
+        size_t j = i + 1;
+        while (j < len && line[j] != '"')
+            j += line[j] == '\\' ? 2 : 1;
+        size_t k = j + 1;
+        while (k < len && (line[k] == ' ' || line[k] == '\t'))
+            k++;
+        if (j < len && k < len && line[k] == ':') {
+            keys++;
+            for (size_t q = 0; q < 4; q++)
+                ours += j + 1 - i == strlen(known[q]) && memcmp(line + i, known[q], j + 1 - i) == 0;
+        }
+        i = j;
+    }
+    if (!bad && keys != ours) {
+        sensor_record_cleanup(&r);
+        bad = 1;
+    }
+#endif
 #ifdef FAULT_NO_HUMIDITY
     const unsigned char *close_brace = NULL;
     for (size_t i = len; i > 0 && !close_brace; i--)
