@@ -12,6 +12,7 @@
 
 #include "cli/cli.h"
 #include "grade/class.h"
+#include "grade/merge.h"
 #include "grade/tree.h"
 #include "program/proc.h"
 #include "status.h"
@@ -95,32 +96,6 @@ static int cmp_name(const void *a, const void *b)
     return c ? c : strcmp(x, y);
 }
 
-static int write_class_files(const char *out, const char *grading_text, size_t len,
-                             const struct sub_result *subs, size_t n, const struct grading *g)
-{
-    char path[PATH_MAX + 32];
-    int rc = 0;
-    snprintf(path, sizeof path, "%s/grading.txt", out);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(grading_text, 1, len, f) != len)
-        rc = -1;
-    if (f && fclose(f) != 0)
-        rc = -1;
-    snprintf(path, sizeof path, "%s/grades.csv", out);
-    f = fopen(path, "w");
-    if (!f || grade_write_csv(f, subs, n, g) < 0)
-        rc = -1;
-    if (f && fclose(f) != 0)
-        rc = -1;
-    snprintf(path, sizeof path, "%s/index.html", out);
-    f = fopen(path, "w");
-    if (!f || grade_write_matrix(f, subs, n, g) < 0)
-        rc = -1;
-    if (f && fclose(f) != 0)
-        rc = -1;
-    return rc;
-}
-
 /* The grading file of |path| parsed and checked against the suites and SPEC.md: the parts'
  * suites loaded into |suites| (g->n_parts of them). Prints "file:line: what"; returns 0 or 2. */
 static int load_grading(const struct cli *cli, const char *path, struct grading *g, char **text,
@@ -197,7 +172,7 @@ static int make_dir(const char *path)
     return -1;
 }
 
-static int merge(const struct cli *cli, int argc, char **argv)
+static int merge(int argc, char **argv)
 {
     const char *out = NULL;
     char **ins = calloc((size_t)argc + 1, sizeof *ins);
@@ -215,140 +190,7 @@ static int merge(const struct cli *cli, int argc, char **argv)
     }
     if (!ins || !out || n_in == 0)
         return free(ins), usage_error("%s", "grade merge needs OUT-DIR... and -o OUT-DIR");
-    (void)cli;
-    int rc = 0;
-    char *text = NULL;
-    size_t len = 0;
-    struct grading g;
-    memset(&g, 0, sizeof g);
-    struct sub_result *subs = NULL;
-    size_t n = 0, cap = 0;
-    char err[1024];
-    char out_real[PATH_MAX] = "";
-    if (make_dir(out) < 0 || !realpath(out, out_real)) {
-        fprintf(stderr, "wirecheck grade merge: cannot make %s: %s\n", out, strerror(errno));
-        rc = 1;
-    }
-    /* Merging into one of the inputs would replace its folders with copies of themselves. */
-    for (size_t k = 0; rc == 0 && k < n_in; k++) {
-        char in_real[PATH_MAX];
-        if (!realpath(ins[k], in_real)) {
-            fprintf(stderr, "wirecheck grade merge: %s: %s\n", ins[k], strerror(errno));
-            rc = 2;
-        } else if (strcmp(in_real, out_real) == 0) {
-            fprintf(stderr, "wirecheck grade merge: -o %s is one of the folders to merge\n",
-                    out);
-            rc = 2;
-        }
-    }
-    char key0[17] = "";
-    for (size_t k = 0; rc == 0 && k < n_in; k++) {
-        char path[PATH_MAX + 32];
-        snprintf(path, sizeof path, "%s/grading.txt", ins[k]);
-        char *t;
-        size_t tl;
-        if (suite_read_file(path, GRADE_MAX_FILE, &t, &tl) < 0) {
-            fprintf(stderr, "wirecheck grade merge: %s: not the output of wirecheck grade\n",
-                    ins[k]);
-            rc = 2;
-            break;
-        }
-        if (!text) {
-            text = t;
-            len = tl;
-            if (grading_parse(path, text, len, &g, err, sizeof err) < 0) {
-                fprintf(stderr, "wirecheck grade merge: %s\n", err);
-                rc = 2;
-            }
-        } else {
-            int same = tl == len && memcmp(t, text, len) == 0;
-            free(t);
-            if (!same) {
-                fprintf(stderr,
-                        "wirecheck grade merge: %s was graded with another grading "
-                        "file than %s\n",
-                        ins[k], ins[0]);
-                rc = 2;
-            }
-        }
-        struct dirent **names = NULL;
-        int nn = rc == 0 ? scandir(ins[k], &names, NULL, alphasort) : 0;
-        for (int i = 0; i < nn; i++) {
-            char gj[PATH_MAX + 300];
-            snprintf(gj, sizeof gj, "%s/%s/grade.json", ins[k], names[i]->d_name);
-            char *json;
-            size_t jl;
-            if (rc == 0 && names[i]->d_name[0] != '.' &&
-                suite_read_file(gj, (size_t)16 << 20, &json, &jl) == 0) {
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 16;
-                    struct sub_result *grown = realloc(subs, cap * sizeof *grown);
-                    if (!grown) {
-                        rc = 2;
-                        free(json);
-                        continue;
-                    }
-                    subs = grown;
-                }
-                char hash[17], key[17];
-                if (grade_read_summary(json, jl, &g, &subs[n], hash, key, err, sizeof err) < 0) {
-                    fprintf(stderr, "wirecheck grade merge: %s: %s\n", gj, err);
-                    rc = 2;
-                } else if (key0[0] && strcmp(key, key0) != 0) {
-                    /* Another version, other cases or options: the columns would not match. */
-                    fprintf(stderr, "wirecheck grade merge: %s was graded by another wirecheck, "
-                            "cases or options than the rest\n", gj);
-                    sub_result_cleanup(&subs[n]);
-                    rc = 2;
-                } else {
-                    snprintf(key0, sizeof key0, "%s", key);
-                    for (size_t j = 0; j < n; j++)
-                        if (strcmp(subs[j].name, subs[n].name) == 0) {
-                            fprintf(stderr,
-                                    "wirecheck grade merge: %s is in two of the "
-                                    "folders\n",
-                                    subs[n].name);
-                            rc = 2;
-                        }
-                    char from[PATH_MAX + 300], to[PATH_MAX + 300];
-                    snprintf(from, sizeof from, "%s/%s", ins[k], names[i]->d_name);
-                    snprintf(to, sizeof to, "%s/%s", out, names[i]->d_name);
-                    n++;
-                    if (rc == 0 && strcmp(from, to) != 0) {
-                        tree_remove(to);
-                        if (tree_copy(from, to, 0, 0, NULL, err, sizeof err) < 0) {
-                            fprintf(stderr, "wirecheck grade merge: %s: %s\n", from, err);
-                            rc = 2;
-                        }
-                    }
-                }
-                free(json);
-            }
-            free(names[i]);
-        }
-        free(names);
-    }
-    if (rc == 0) {
-        /* In name order, as one run of the whole class writes them. */
-        for (size_t i = 1; i < n; i++)
-            for (size_t j = i; j > 0 && strcmp(subs[j - 1].name, subs[j].name) > 0; j--) {
-                struct sub_result t = subs[j];
-                subs[j] = subs[j - 1];
-                subs[j - 1] = t;
-            }
-        if (write_class_files(out, text, len, subs, n, &g) < 0) {
-            fprintf(stderr, "wirecheck grade merge: cannot write the class files in %s\n", out);
-            rc = 2;
-        } else {
-            fprintf(stderr, "wirecheck grade merge: %zu submissions from %zu folders into %s\n", n,
-                    n_in, out);
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        sub_result_cleanup(&subs[i]);
-    free(subs);
-    grading_free(&g);
-    free(text);
+    int rc = grade_merge(ins, n_in, out, stderr);
     free(ins);
     return rc;
 }
@@ -406,7 +248,7 @@ static int check(const struct cli *cli, const char *path)
 int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "merge") == 0)
-        return merge(cli, argc - 1, argv + 1);
+        return merge(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "--check") == 0) {
         if (argc != 3)
             return usage_error("%s", "--check takes one GRADING-FILE");
@@ -582,8 +424,10 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
         snprintf(parent, sizeof parent, "%s", all[i]);
         char *slash = strrchr(parent, '/');
         if (!slash || slash == parent) {
-            fprintf(stderr, "wirecheck grade: %s: a submission is a folder inside another "
-                    "than /\n", all[i]);
+            fprintf(stderr,
+                    "wirecheck grade: %s: a submission is a folder inside another "
+                    "than /\n",
+                    all[i]);
             rc = 2;
             break;
         }
@@ -648,7 +492,7 @@ int cli_cmd_grade(const struct cli *cli, int argc, char **argv)
             fprintf(stderr, "wirecheck grade: %zu submission%s%s, %u at a time, into %s\n", n_real,
                     n_real == 1 ? "" : "s", shard_n > 1 ? " (this shard's)" : "", jobs, out);
         rc = class_grade(&o, &res);
-        if (rc >= 0 && write_class_files(out_abs, text, len, res, n_real, &g) < 0) {
+        if (rc >= 0 && grade_write_class_files(out_abs, text, len, res, n_real, &g) < 0) {
             fprintf(stderr, "wirecheck grade: cannot write the class files in %s\n", out);
             rc = 1;
         }

@@ -3,6 +3,7 @@
 #include "grade/grade.h"
 
 #include <cjson/cJSON.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,8 +109,7 @@ int grade_write_gradescope(FILE *f, const struct sub_result *sr, const struct gr
     return print_json(f, root);
 }
 
-int grade_write_summary(FILE *f, const struct sub_result *sr, const char *hash,
-                        const char *key)
+int grade_write_summary(FILE *f, const struct sub_result *sr, const char *hash, const char *key)
 {
     cJSON *root = cJSON_CreateObject();
     if (!root)
@@ -213,9 +213,8 @@ static int read_part(const cJSON *p, const struct grading_part *gp, struct part_
     return 0;
 }
 
-int grade_read_summary(const char *json, size_t len, const struct grading *g,
-                       struct sub_result *sr, char hash[17], char key[17], char *err,
-                       size_t errlen)
+int grade_read_summary(const char *json, size_t len, const struct grading *g, struct sub_result *sr,
+                       char hash[17], char key[17], char *err, size_t errlen)
 {
     memset(sr, 0, sizeof *sr);
     cJSON *root = cJSON_ParseWithLength(json, len);
@@ -255,6 +254,32 @@ int grade_read_summary(const char *json, size_t len, const struct grading *g,
     cJSON_Delete(root);
     if (rc)
         sub_result_cleanup(sr);
+    return rc;
+}
+
+int grade_write_class_files(const char *out, const char *grading_text, size_t len,
+                            const struct sub_result *subs, size_t n, const struct grading *g)
+{
+    char path[PATH_MAX + 32];
+    int rc = 0;
+    snprintf(path, sizeof path, "%s/grading.txt", out);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(grading_text, 1, len, f) != len)
+        rc = -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    snprintf(path, sizeof path, "%s/grades.csv", out);
+    f = fopen(path, "w");
+    if (!f || grade_write_csv(f, subs, n, g) < 0)
+        rc = -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
+    snprintf(path, sizeof path, "%s/index.html", out);
+    f = fopen(path, "w");
+    if (!f || grade_write_matrix(f, subs, n, g) < 0)
+        rc = -1;
+    if (f && fclose(f) != 0)
+        rc = -1;
     return rc;
 }
 

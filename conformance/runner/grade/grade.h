@@ -105,6 +105,11 @@ int grade_read_summary(const char *json, size_t len, const struct grading *g,
 /* grades.csv: a header, then one row per submission (RFC 4180 quoting). Returns 0 or -1. */
 int grade_write_csv(FILE *f, const struct sub_result *subs, size_t n, const struct grading *g);
 
+/* The class files of |out|: grading.txt (a copy of the grading file, which `grade merge`
+ * checks), grades.csv and index.html. Returns 0 or -1. */
+int grade_write_class_files(const char *out, const char *grading_text, size_t len,
+                            const struct sub_result *subs, size_t n, const struct grading *g);
+
 /* index.html: the students x requirements matrix and the most common failures, one
  * self-contained page. Returns 0 or -1. */
 int grade_write_matrix(FILE *f, const struct sub_result *subs, size_t n,
