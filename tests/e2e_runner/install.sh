@@ -5,6 +5,7 @@
 # usage: install.sh BUILD-DIR
 set -u
 B=$1
+src=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 chmod 755 "$tmp" # the sandbox's uid runs the installed programs
 trap 'rm -rf "$tmp"' EXIT
@@ -31,6 +32,15 @@ installed() {
     "$root/bin/wirecheck" run sensor-client --exec "$root/bin/sensor-client --connect {addr} \
 --timeout 1000" --level core --quiet
     check "$what: the installed sensor-client passes its suite" $?
+    "$root/bin/wirecheck" grade --check "$root/share/wirecheck/grading/chapter.grade" \
+        >"$tmp/grade.out" 2>&1 && grep -q "6 parts" "$tmp/grade.out"
+    check "$what: the installed chapter.grade reads, against the installed suites" $?
+    missing=0
+    for d in "$src"/conformance/cases/*/DIAGNOSES; do
+        [ -f "$root/share/wirecheck/cases/$(basename "$(dirname "$d")")/DIAGNOSES" ] ||
+            missing=1
+    done
+    check "$what: every suite's DIAGNOSES is installed" $missing
     grep -q '^\.TH WIRECHECK' "$root/share/man/man1/wirecheck.1" &&
         grep -q '^\.TH SENSOR-SERVER' "$root/share/man/man1/sensor-server.1"
     check "$what: man pages for wirecheck and the programs" $?
