@@ -121,3 +121,15 @@ if(NOT WIRECHECK_SANITIZE)
            COMMAND wirecheck grade --check ${CMAKE_CURRENT_SOURCE_DIR}/grading/chapter.grade)
   set_tests_properties(runner.grading.chapter PROPERTIES LABELS "runner;selftest" TIMEOUT 60)
 endif()
+
+# wirecheck fuzz, short and deterministic (fixed seed and runs): faulty servers' defects found
+# and written as confirmed case files, nothing found in the reference programs. Dev only.
+if(NOT WIRECHECK_SANITIZE)
+  add_test(NAME runner.netfuzz
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e_runner/netfuzz.py
+                   --wirecheck $<TARGET_FILE:wirecheck>
+                   --programs $<TARGET_FILE_DIR:echo-server>
+                   --faulty $<TARGET_FILE_DIR:faulty-echo-drop-last>
+                   --conformance ${CMAKE_CURRENT_SOURCE_DIR})
+  set_tests_properties(runner.netfuzz PROPERTIES LABELS "runner;selftest" TIMEOUT 600)
+endif()

@@ -20,6 +20,7 @@ int cli_cmd_show(const struct cli *cli, int argc, char **argv);
 int cli_cmd_lint(const struct cli *cli, int argc, char **argv);
 int cli_cmd_serve(const struct cli *cli, int argc, char **argv);
 int cli_cmd_grade(const struct cli *cli, int argc, char **argv);
+int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv);
 
 /* Loads suite |name|; on failure prints why (for an unknown name: the suites there are, and
  * the nearest one) and returns NULL. */

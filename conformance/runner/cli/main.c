@@ -36,6 +36,8 @@ static const char usage[] =
     "  grade GRADING-FILE SUBMISSION-DIR... [-j N] [-o OUT-DIR] [--shard K/N]\n"
     "                       grade a class: build, run and score every submission's parts\n"
     "                       (`wirecheck grade --help`); grade merge joins --shard outputs\n"
+    "  fuzz SUITE --exec 'CMD' [--runs N] [--seed S]\n"
+    "                       fuzz a live server against the reference; findings as cases\n"
     "  help [COMMAND]       this text, or COMMAND's own --help\n"
     "\n"
     "suites: tcp-echo, tcp-echo-threaded, udp-echo, sensor (servers);\n"
@@ -62,6 +64,8 @@ static int main_dispatch(const struct cli *cli, const char *cmd, int argc, char 
         return cli_cmd_serve(cli, argc, argv);
     if (strcmp(cmd, "grade") == 0)
         return cli_cmd_grade(cli, argc, argv);
+    if (strcmp(cmd, "fuzz") == 0)
+        return cli_cmd_fuzz(cli, argc, argv);
     return -1;
 }
 
@@ -151,7 +155,7 @@ int main(int argc, char **argv)
         if (rc >= 0)
             return rc;
         if (argc - i >= 2) {
-            fprintf(stderr, "wirecheck help: no command '%s' (run, list, show, lint, serve, grade)\n",
+            fprintf(stderr, "wirecheck help: no command '%s' (run, list, show, lint, serve, grade, fuzz)\n",
                     argv[i + 1]);
             return 2;
         }
@@ -159,8 +163,8 @@ int main(int argc, char **argv)
         return 0;
     }
     static const char *const commands[] = {"run",   "list",  "show", "lint",
-                                           "serve", "grade", "help"};
-    const char *near = selection_suggest(cmd, commands, 7);
+                                           "serve", "grade", "fuzz", "help"};
+    const char *near = selection_suggest(cmd, commands, 8);
     fprintf(stderr, "wirecheck: unknown command '%s'%s%s%s\n%s", cmd, near ? "; did you mean " : "",
             near ? near : "", near ? "?" : "", usage);
     return 2;

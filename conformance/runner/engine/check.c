@@ -392,6 +392,34 @@ out:
     return rc;
 }
 
+/* drain: everything that comes until a quiet |ms| or a close, kept in the transcript. */
+static int drain(struct session *s, const struct cf_step *st, struct conn *c)
+{
+    int64_t quiet = (int64_t)(st->ms * s->e->env->scale);
+    unsigned char *buf = c->kind == CONN_UDP ? malloc(CONN_DGRAM_MAX) : NULL;
+    if (c->kind == CONN_UDP && !buf)
+        return 0;
+    for (;;) {
+        int64_t until = clk_now_ms() + quiet;
+        if (until > s->e->deadline)
+            until = s->e->deadline;
+        if (c->kind == CONN_UDP) {
+            struct net_addr from;
+            if (conn_recv_datagram(c, buf, &from, until) < 0)
+                break;
+            continue;
+        }
+        ssize_t n = c->closed ? 0 : conn_fill(c, until);
+        c->rx_off += c->rx.len;
+        bytes_consume(&c->rx, c->rx.len);
+        conn_answered(c);
+        if (n <= 0 || clk_now_ms() >= s->e->deadline)
+            break;
+    }
+    free(buf);
+    return 0;
+}
+
 static int check_peer(struct session *s, const struct cf_step *st)
 {
     struct conn *c = session_conn(s, st, st->name);
@@ -416,6 +444,8 @@ static int check_peer(struct session *s, const struct cf_step *st)
         return expect_close(s, st, c);
     case CF_EXPECT_SILENCE:
         return expect_silence(s, st, c);
+    case CF_DRAIN:
+        return drain(s, st, c);
     default:
         session_fail(s, st, OUT_FAIL, "step not supported here");
         return -1;

@@ -114,6 +114,7 @@ static int play_steps(struct session *s, const struct cf_step *steps, size_t n)
         case CF_EXPECT_EXIT:
         case CF_EXPECT_STDOUT:
         case CF_EXPECT_STDERR:
+        case CF_DRAIN:
             rc = check_step(s, st);
             break;
         default:

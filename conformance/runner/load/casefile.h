@@ -63,6 +63,9 @@ enum cf_op {
     CF_PARALLEL,          /* parallel N ... end                N concurrent sessions of the body,
                                                                    not inside another parallel */
     CF_REPEAT,            /* repeat N ... end                  the body N times in sequence */
+    CF_DRAIN,             /* not in case files: the network fuzzer's recording step: takes in
+                             what comes on NAME until |ms| pass without a byte (or a datagram)
+                             or the peer closes; never fails */
 };
 
 /* Close kinds for expect-close and for nonstrict= alternatives. */

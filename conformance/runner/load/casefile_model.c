@@ -58,7 +58,7 @@ const char *cf_op_name(enum cf_op op)
         if (verbs[i].op == op)
             return verbs[i].verb;
     }
-    return "?";
+    return op == CF_DRAIN ? "drain" : "?";
 }
 
 const char *cf_level_name(enum cf_level level)
