@@ -11,7 +11,6 @@
 
 #include "clock.h"
 #include "cli/cli.h"
-#include "engine/engine.h"
 #include "net.h"
 #include "netfuzz/netfuzz.h"
 #include "program/command.h"
@@ -96,42 +95,6 @@ struct finding {
     double at_s;
     int verified;
 };
-
-/* Does the case |text| fail against |t| and pass against |ref|? */
-static int verify(const char *text, const struct suite *s, struct target *t, struct target *ref,
-                  double scale)
-{
-    struct cf_case *c = NULL;
-    char err[512];
-    if (cf_parse("finding.case", text, strlen(text), CF_KIND_CASE, NULL, &c, err, sizeof err) < 0)
-        return 0;
-    int ok = 1;
-    for (int k = 0; k < 2 && ok; k++) {
-        struct target *x = k ? t : ref;
-        if (target_ensure(x, err, sizeof err) < 0) {
-            ok = k == 1; /* a target that no longer starts: the case fails it */
-            break;
-        }
-        struct engine_env env;
-        memset(&env, 0, sizeof env);
-        env.udp = s->udp;
-        env.target = x->addr;
-        env.listen_fd = -1;
-        env.proc = x->proc;
-        env.step_timeout_ms = (unsigned)(1000 * scale);
-        env.scale = scale;
-        struct engine_result r;
-        engine_result_init(&r, 0);
-        engine_play(&env, c->steps, c->n_steps, (unsigned)(8000 * scale), &r);
-        int failed = outcome_is_failure(r.v.outcome) || (x->proc && !proc_running(x->proc));
-        engine_result_cleanup(&r);
-        ok = k ? failed : !failed;
-        if (x->proc && !proc_running(x->proc))
-            target_stop(x);
-    }
-    cf_free(c);
-    return ok;
-}
 
 int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
 {
@@ -307,7 +270,7 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
             struct bytes text;
             bytes_init(&text, 0);
             if (nf_case_text(&x, &ro, id, title, x.seed ? x.seed->requirement : "?", &text) == 0) {
-                f->verified = verify(bytes_str(&text), s, &tt, &rt, scale);
+                f->verified = nf_confirms(bytes_str(&text), s, &tt, &rt, scale);
                 char safe[64];
                 snprintf(safe, sizeof safe, "%s", sig);
                 for (char *c = safe; *c; c++)

@@ -96,6 +96,24 @@ static int cmp_name(const void *a, const void *b)
     return c ? c : strcmp(x, y);
 }
 
+/* 0 when SPEC.md has requirement |id| ("" for a strength rule), else 1, said as file:line. */
+static int known_id(const struct spec *spec, const char *path, const char *id, unsigned line)
+{
+    if (!id[0] || spec_find(spec, id))
+        return 0;
+    fprintf(stderr, "wirecheck grade: %s:%u: no requirement %s in SPEC.md\n", path, line, id);
+    return 1;
+}
+
+static int known_ids(const struct spec *spec, const char *path, const struct grading_points *r,
+                     size_t n)
+{
+    int bad = 0;
+    for (size_t k = 0; k < n; k++)
+        bad |= known_id(spec, path, r[k].id, r[k].line);
+    return bad;
+}
+
 /* The grading file of |path| parsed and checked against the suites and SPEC.md: the parts'
  * suites loaded into |suites| (g->n_parts of them). Prints "file:line: what"; returns 0 or 2. */
 static int load_grading(const struct cli *cli, const char *path, struct grading *g, char **text,
@@ -135,25 +153,11 @@ static int load_grading(const struct cli *cli, const char *path, struct grading 
             bad = 1;
             continue;
         }
-        for (size_t k = 0; k < p->n_points; k++)
-            if (p->points[k].id[0] && !spec_find(spec, p->points[k].id)) {
-                fprintf(stderr, "wirecheck grade: %s:%u: no requirement %s in SPEC.md\n", path,
-                        p->points[k].line, p->points[k].id);
-                bad = 1;
-            }
+        bad |= known_ids(spec, path, p->points, p->n_points);
         for (size_t k = 0; k < p->n_accept; k++)
-            if (!spec_find(spec, p->accept[k].id)) {
-                fprintf(stderr, "wirecheck grade: %s:%u: no requirement %s in SPEC.md\n", path,
-                        p->accept[k].line, p->accept[k].id);
-                bad = 1;
-            }
+            bad |= known_id(spec, path, p->accept[k].id, p->accept[k].line);
     }
-    for (size_t k = 0; k < g->n_points; k++)
-        if (g->points[k].id[0] && !spec_find(spec, g->points[k].id)) {
-            fprintf(stderr, "wirecheck grade: %s:%u: no requirement %s in SPEC.md\n", path,
-                    g->points[k].line, g->points[k].id);
-            bad = 1;
-        }
+    bad |= known_ids(spec, path, g->points, g->n_points);
     suite_names_free(names);
     return bad ? 2 : 0;
 }

@@ -67,6 +67,11 @@ void nf_outcome_cleanup(struct nf_outcome *o);
 int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x, double scale,
             struct nf_outcome *o, char *err, size_t errlen);
 
+/* Does the case file |text| fail against |t| and pass against |ref| (each started if
+ * needed)? 1 when it does: the finding is confirmed. */
+int nf_confirms(const char *text, const struct suite *s, struct target *t, struct target *ref,
+                double scale);
+
 /* The difference between what the target and the reference did, as a signature ("crash",
  * "reply:ERROR->ACK", "reply:short", "close:none"...) into |sig|; returns 1 when they differ,
  * 0 when they agree. A sensor reply is compared line by line; an echo byte by byte. */

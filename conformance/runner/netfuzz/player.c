@@ -27,6 +27,49 @@ static struct nf_conn_out *conn_of(struct nf_outcome *o, const char *name)
     return c;
 }
 
+/* How the engine reaches the server of |t|: every play and replay of the fuzzer. */
+static void env_for(const struct target *t, const struct suite *s, double scale,
+                    struct engine_env *env)
+{
+    memset(env, 0, sizeof *env);
+    env->udp = s->udp;
+    env->target = t->addr;
+    env->listen_fd = -1;
+    env->proc = t->proc;
+    env->step_timeout_ms = (unsigned)(1000 * scale);
+    env->scale = scale;
+}
+
+int nf_confirms(const char *text, const struct suite *s, struct target *t, struct target *ref,
+                double scale)
+{
+    struct cf_case *c = NULL;
+    char err[512];
+    if (cf_parse("finding.case", text, strlen(text), CF_KIND_CASE, NULL, &c, err, sizeof err) < 0)
+        return 0;
+    int ok = 1;
+    for (int k = 0; k < 2 && ok; k++) {
+        struct target *x = k ? t : ref;
+        if (target_ensure(x, err, sizeof err) < 0) {
+            ok = k == 1; /* a target that no longer starts: the case fails it */
+            break;
+        }
+        struct engine_env env;
+        env_for(x, s, scale, &env);
+        struct engine_result r;
+        engine_result_init(&r, 0);
+        engine_play(&env, c->steps, c->n_steps, (unsigned)(8000 * scale), &r);
+        int died = x->proc && !proc_running(x->proc);
+        int failed = outcome_is_failure(r.v.outcome) || died;
+        engine_result_cleanup(&r);
+        ok = k ? failed : !failed;
+        if (died)
+            target_stop(x);
+    }
+    cf_free(c);
+    return ok;
+}
+
 int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x, double scale,
             struct nf_outcome *o, char *err, size_t errlen)
 {
@@ -34,13 +77,7 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
     if (target_ensure(t, err, errlen) < 0)
         return WC_ERR_UNAVAILABLE;
     struct engine_env env;
-    memset(&env, 0, sizeof env);
-    env.udp = s->udp;
-    env.target = t->addr;
-    env.listen_fd = -1;
-    env.proc = t->proc;
-    env.step_timeout_ms = (unsigned)(1000 * scale);
-    env.scale = scale;
+    env_for(t, s, scale, &env);
     struct engine_result res;
     engine_result_init(&res, 0);
     for (size_t i = 0; i < x->n; i++)
