@@ -199,6 +199,73 @@ static void test_netfuzz_case_text_parses(void **state)
     cf_free(c);
 }
 
+static void test_netfuzz_drop_and_cut_keep_the_invariant(void **state)
+{
+    (void)state;
+    struct cf_case *c = parse(seed_case);
+    struct nf_exchange x;
+    assert_int_equal(nf_exchange_from_case(c, &x), 0);
+    /* Cutting bytes out of a send: clipped to what it has. */
+    nf_exchange_cut(&x, 1, 2, 5);
+    assert_int_equal(x.steps[1].data.len, strlen("{\"device_id\":\"x\"}\n") - 5);
+    nf_exchange_cut(&x, 1, 3, 1000);
+    assert_int_equal(x.steps[1].data.len, 3);
+    nf_exchange_cut(&x, 0, 0, 1); /* not a send: nothing */
+    assert_int_equal(x.steps[0].op, CF_CONNECT);
+    /* Dropping b's connect takes every step of b with it; a's drain and close stay. */
+    assert_int_equal(x.steps[2].op, CF_CONNECT);
+    assert_string_equal(x.steps[2].name, "b");
+    nf_exchange_drop(&x, 2);
+    assert_invariant(&x);
+    for (size_t i = 0; i < x.n; i++)
+        assert_string_equal(x.steps[i].name, "a");
+    assert_int_equal(x.n, 4); /* connect, send, drain, close */
+    /* Dropping the close: a half-close and a drain end the connection instead. */
+    nf_exchange_drop(&x, 3);
+    assert_invariant(&x);
+    assert_int_equal(x.steps[x.n - 2].op, CF_SHUTDOWN);
+    assert_int_equal(x.steps[x.n - 1].op, CF_DRAIN);
+    nf_exchange_free(&x);
+    cf_free(c);
+}
+
+static void test_netfuzz_udp_case_text(void **state)
+{
+    (void)state;
+    struct cf_case *c = parse("id: udp-echo.001\ntitle: t\nrequirement: UDP-1\nlevel: core\n\n"
+                              "udp a\nsend a \"hi\"\nsend a \"\"\n");
+    struct nf_exchange x;
+    assert_int_equal(nf_exchange_from_case(c, &x), 0);
+    struct nf_outcome ref;
+    memset(&ref, 0, sizeof ref);
+    ref.n = 1;
+    snprintf(ref.conn[0].name, 16, "a");
+    bytes_init(&ref.conn[0].rx, 0);
+    /* Two datagrams as the player records them: "hi", and an empty one from elsewhere. */
+    bytes_puts(&ref.conn[0].rx, "[2]hi[other][0]");
+    ref.conn[0].datagrams = 2;
+    struct bytes out;
+    bytes_init(&out, 0);
+    assert_int_equal(nf_case_text(&x, &ref, "udp-echo.900", "t", "UDP-1", &out), 0);
+    struct cf_case *back = parse(bytes_str(&out));
+    size_t dgrams = 0, silence = 0;
+    for (size_t i = 0; i < back->n_steps; i++) {
+        const struct cf_step *st = &back->steps[i];
+        if (st->op == CF_EXPECT_DATAGRAM) {
+            assert_int_equal(st->data.len, dgrams == 0 ? 2 : 0);
+            dgrams++;
+        }
+        silence += st->op == CF_EXPECT_SILENCE;
+    }
+    assert_int_equal(dgrams, 2);
+    assert_int_equal(silence, 1);
+    cf_free(back);
+    bytes_cleanup(&out);
+    nf_outcome_cleanup(&ref);
+    nf_exchange_free(&x);
+    cf_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +273,8 @@ int main(void)
         cmocka_unit_test(test_netfuzz_mutations_keep_the_invariant_and_repeat),
         cmocka_unit_test(test_netfuzz_compare),
         cmocka_unit_test(test_netfuzz_case_text_parses),
+        cmocka_unit_test(test_netfuzz_drop_and_cut_keep_the_invariant),
+        cmocka_unit_test(test_netfuzz_udp_case_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

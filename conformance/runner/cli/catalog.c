@@ -286,10 +286,12 @@ static int listed(const struct spec_req *r, const char *id)
 }
 
 static const char lint_usage[] =
-    "usage: wirecheck lint\n"
+    "usage: wirecheck lint [FILE.case...]\n"
     "  checks that every case parses and cites a requirement of SPEC.md at its level, that\n"
     "  every requirement has a case and an up-to-date Cases: line, and that the DIAGNOSES\n"
-    "  files name requirements, cases and keywords that exist; exit 0 or 2\n";
+    "  files name requirements, cases and keywords that exist; exit 0 or 2.\n"
+    "  With FILEs (a finding of wirecheck fuzz, a case of one's own): checks just those, each\n"
+    "  against the suite its id names (sensor.901 -> sensor) as run --case-file would load it\n";
 
 static int has_case(const struct suite *s, const char *id)
 {
@@ -353,19 +355,91 @@ static unsigned lint_diagnoses(const struct cli *cli, const struct suite *s,
     return problems;
 }
 
+/* The requirement |c| cites exists at the case's level. Returns the problems printed. */
+static unsigned lint_citation(const struct spec *spec, const struct cf_case *c,
+                              const struct spec_req **req)
+{
+    const struct spec_req *r = spec_find(spec, c->requirement);
+    *req = r;
+    if (!r) {
+        printf("%s: cites %s, which SPEC.md does not define\n", c->file, c->requirement);
+        return 1;
+    }
+    if (r->level != (int)c->level) {
+        printf("%s: level %s, but %s is a %s requirement\n", c->file, cf_level_name(c->level),
+               r->id, cf_level_name((enum cf_level)r->level));
+        return 1;
+    }
+    return 0;
+}
+
+/* lint FILE...: each file as `run SUITE --case-file FILE` would load it. */
+static int lint_files(const struct cli *cli, const struct spec *spec, int n, char **files)
+{
+    unsigned problems = 0;
+    for (int i = 0; i < n; i++) {
+        char *text, err[1024];
+        size_t len;
+        struct cf_case *c = NULL;
+        int e = suite_read_file(files[i], 1 << 20, &text, &len);
+        if (e < 0) {
+            printf("%s: %s\n", files[i], strerror(-e));
+            problems++;
+            continue;
+        }
+        e = cf_parse(files[i], text, len, CF_KIND_CASE, NULL, &c, err, sizeof err);
+        free(text);
+        if (e < 0) {
+            printf("%s\n", err);
+            problems++;
+            continue;
+        }
+        char name[128];
+        const char *dot = strrchr(c->id, '.');
+        snprintf(name, sizeof name, "%.*s", dot ? (int)(dot - c->id) : 0, c->id);
+        cf_free(c);
+        struct suite *s = dot ? cli_load_suite(cli, name) : NULL;
+        const struct cf_case *added = NULL;
+        if (!s) {
+            printf("%s: its id names no suite (want SUITE.NNN)\n", files[i]);
+            problems++;
+        } else if (suite_add_file(s, files[i], &added, err, sizeof err) < 0) {
+            printf("%s\n", err);
+            problems++;
+        } else {
+            const struct spec_req *r;
+            unsigned p = lint_citation(spec, added, &r);
+            problems += p;
+            if (!p)
+                printf("%s: ok (%s, %s, %zu steps)\n", files[i], added->id, r->id,
+                       added->n_steps);
+        }
+        suite_free(s);
+    }
+    printf("%d file%s, %u problem%s\n", n, n == 1 ? "" : "s", problems, problems == 1 ? "" : "s");
+    return problems ? 2 : 0;
+}
+
 int cli_cmd_lint(const struct cli *cli, int argc, char **argv)
 {
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(lint_usage, stdout);
         return 0;
     }
-    if (argc != 1) {
-        fputs(lint_usage, stderr);
-        return 2;
+    for (int i = 1; i < argc; i++) {
+        if (argv[i][0] == '-') {
+            fputs(lint_usage, stderr);
+            return 2;
+        }
     }
     struct spec spec;
     if (cli_load_spec(cli, &spec) < 0)
         return 2;
+    if (argc > 1) {
+        int rc = lint_files(cli, &spec, argc - 1, argv + 1);
+        spec_free(&spec);
+        return rc;
+    }
     char **names = suite_names(cli->cases);
     if (!names || !names[0]) {
         fprintf(stderr, "wirecheck lint: no suites in %s\n", cli->cases);
@@ -389,18 +463,11 @@ int cli_cmd_lint(const struct cli *cli, int argc, char **argv)
                 continue; /* included from another suite: checked there */
             own++;
             per[c->level]++;
-            const struct spec_req *r = spec_find(&spec, c->requirement);
-            if (!r) {
-                printf("%s: cites %s, which SPEC.md does not define\n", c->file, c->requirement);
-                problems++;
+            const struct spec_req *r;
+            problems += lint_citation(&spec, c, &r);
+            if (!r)
                 continue;
-            }
             cited[r - spec.r]++;
-            if (r->level != (int)c->level) {
-                printf("%s: level %s, but %s is a %s requirement\n", c->file,
-                       cf_level_name(c->level), r->id, cf_level_name((enum cf_level)r->level));
-                problems++;
-            }
             if (!listed(r, c->id)) {
                 printf("%s:%u: %s does not list %s on its Cases line\n", cli->spec, r->line,
                        r->id, c->id);

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "clock.h"
 #include "cli/cli.h"
 #include "net.h"
@@ -23,7 +25,7 @@ static const char usage[] =
     "pauses, line endings, half-closes and resets) against the server CMD and against the\n"
     "reference, and reports where they differ: a crash, another reply, another close. Each new\n"
     "difference is written to the findings folder as a case file, checked to fail the target\n"
-    "and pass the reference. Server suites over TCP (tcp-echo, tcp-echo-threaded, sensor).\n"
+    "and pass the reference. Server suites: tcp-echo, tcp-echo-threaded, udp-echo, sensor.\n"
     "\n"
     "options:\n"
     "  --exec 'CMD'          the server under test ({addr} or {port} as for run)\n"
@@ -31,7 +33,12 @@ static const char usage[] =
     "  --runs N              exchanges to play (default 200)\n"
     "  --time SECONDS        stop after this long, whatever --runs (default: none)\n"
     "  --seed S              the generator's seed (default 1): the same seed, the same inputs\n"
-    "  --findings DIR        where the case files go (default findings)\n"
+    "  --findings DIR        where the case files go (default findings): NNN-SIGNATURE.case,\n"
+    "                        shrunk, and NNN-SIGNATURE.transcript, the first and the shrunk\n"
+    "                        exchange with what both servers sent\n"
+    "  --corpus DIR          read the pool from DIR and add every input that made the\n"
+    "                        reference do something new, so that a long run can resume\n"
+    "  --shrink N            plays spent making each finding small (default 200; 0: none)\n"
     "  --timeout-scale X     of every wait (default 1)\n"
     "  --sandbox M           auto (default), require or off, as for run\n"
     "  --format F            text (default) or json (one object on stdout)\n"
@@ -89,18 +96,72 @@ static int reference_for(const struct cli *cli, const char *suite, char *out, si
     return rc;
 }
 
-struct finding {
-    char sig[64];
-    char file[PATH_MAX];
-    double at_s;
-    int verified;
-};
+/* A terminal's status line: what the campaign has done so far. */
+static void show_progress(unsigned exchanges, double secs, size_t corpus, size_t findings,
+                          void *ctx)
+{
+    (void)ctx;
+    fprintf(stderr, "\r%u exchanges, %.0f/s, corpus %zu, %zu finding%s ", exchanges,
+            secs > 0 ? exchanges / secs : 0, corpus, findings, findings == 1 ? "" : "s");
+}
+
+static void print_json(const char *suite_name, const struct nf_report *rep)
+{
+    cJSON *top = cJSON_CreateObject(), *list = cJSON_CreateArray();
+    cJSON_AddStringToObject(top, "suite", suite_name);
+    cJSON_AddNumberToObject(top, "exchanges", rep->exchanges);
+    cJSON_AddNumberToObject(top, "exchanges_per_s", rep->secs > 0 ? rep->exchanges / rep->secs : 0);
+    cJSON_AddNumberToObject(top, "seconds", rep->secs);
+    cJSON_AddNumberToObject(top, "corpus", (double)rep->corpus);
+    cJSON_AddNumberToObject(top, "corpus_loaded", (double)rep->corpus_loaded);
+    for (size_t k = 0; k < rep->n_found; k++) {
+        const struct nf_finding *f = &rep->found[k];
+        cJSON *o = cJSON_CreateObject();
+        char kind[16];
+        snprintf(kind, sizeof kind, "%.*s", (int)strcspn(f->sig, ":"), f->sig);
+        cJSON_AddStringToObject(o, "signature", f->sig);
+        cJSON_AddStringToObject(o, "kind", kind);
+        cJSON_AddStringToObject(o, "case_file", f->file);
+        cJSON_AddStringToObject(o, "transcript", f->transcript);
+        cJSON_AddBoolToObject(o, "verified", f->verified);
+        cJSON_AddNumberToObject(o, "first_seen_s", f->at_s);
+        cJSON_AddNumberToObject(o, "steps_first", (double)f->steps0);
+        cJSON_AddNumberToObject(o, "bytes_first", (double)f->bytes0);
+        cJSON_AddNumberToObject(o, "steps", (double)f->steps);
+        cJSON_AddNumberToObject(o, "bytes", (double)f->bytes);
+        cJSON_AddItemToArray(list, o);
+    }
+    cJSON_AddItemToObject(top, "findings", list);
+    char *txt = cJSON_PrintUnformatted(top);
+    printf("%s\n", txt ? txt : "{}");
+    free(txt);
+    cJSON_Delete(top);
+}
+
+static void print_text(const char *suite_name, const struct nf_report *rep)
+{
+    printf("fuzz %s: %u exchanges in %.1f s (%.1f/s), corpus %zu (%zu from --corpus), %zu "
+           "finding%s\n",
+           suite_name, rep->exchanges, rep->secs, rep->secs > 0 ? rep->exchanges / rep->secs : 0,
+           rep->corpus, rep->corpus_loaded, rep->n_found, rep->n_found == 1 ? "" : "s");
+    for (size_t k = 0; k < rep->n_found; k++) {
+        const struct nf_finding *f = &rep->found[k];
+        if (!f->file[0]) {
+            printf("  %-22s after %.1f s, no case file (it shows over many exchanges, not one)\n",
+                   f->sig, f->at_s);
+            continue;
+        }
+        printf("  %-22s %s%s (after %.1f s; %zu steps and %zu bytes, shrunk from %zu and %zu)\n",
+               f->sig, f->file, f->verified ? "" : " (NOT confirmed by a replay)", f->at_s,
+               f->steps, f->bytes, f->steps0, f->bytes0);
+    }
+}
 
 int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
 {
     const char *suite_name = NULL, *exec = NULL, *reference = NULL, *findings = "findings";
-    const char *format = "text", *mode_s = "auto";
-    unsigned runs = 200, seed = 1, secs = 0;
+    const char *format = "text", *mode_s = "auto", *corpus = NULL;
+    unsigned runs = 200, seed = 1, secs = 0, shrink = 200;
     double scale = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -130,6 +191,11 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
                 return usage_error("--seed takes a whole number, not '%s'", v);
         } else if (strcmp(a, "--findings") == 0) {
             findings = v;
+        } else if (strcmp(a, "--corpus") == 0) {
+            corpus = v;
+        } else if (strcmp(a, "--shrink") == 0) {
+            if (cli_parse_uint(v, 100000, &shrink) < 0)
+                return usage_error("--shrink takes 0..100000 plays, not '%s'", v);
         } else if (strcmp(a, "--timeout-scale") == 0) {
             char *end;
             scale = strtod(v, &end);
@@ -152,10 +218,10 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
     struct suite *s = cli_load_suite(cli, suite_name);
     if (!s)
         return 2;
-    if (s->client_role || s->udp) {
+    if (s->client_role) {
         suite_free(s);
-        return usage_error("%s: only TCP server suites can be fuzzed yet (tcp-echo, "
-                           "tcp-echo-threaded, sensor)",
+        return usage_error("%s: client suites cannot be fuzzed yet, only servers (tcp-echo, "
+                           "tcp-echo-threaded, udp-echo, sensor)",
                            suite_name);
     }
     int sensor = strcmp(suite_name, "sensor") == 0;
@@ -215,117 +281,35 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
         suite_free(s);
         return usage_error("cannot make %s: %s", findings, strerror(errno));
     }
-    /* The pool: the suite's cases as exchanges, then every input that made the reference do
-     * something new. */
-    size_t cap = 512, n_pool = 0;
-    struct nf_exchange *pool = calloc(cap, sizeof *pool);
-    uint64_t *shapes = calloc(cap, sizeof *shapes);
-    size_t n_shapes = 0;
-    for (size_t i = 0; pool && i < s->n_cases && n_pool < cap; i++)
-        if (nf_exchange_from_case(s->cases[i], &pool[n_pool]) == 0)
-            n_pool++;
-    struct finding found[64];
-    size_t n_found = 0;
-    struct nf_rng rng;
-    nf_rng_seed(&rng, seed);
-    int64_t t0 = clk_now_ms();
-    unsigned played = 0;
-    int rc = 0;
-    for (; rc == 0 && pool && n_pool && played < runs; played++) {
-        if (secs && clk_now_ms() - t0 > (int64_t)secs * 1000)
-            break;
-        struct nf_exchange x;
-        if (nf_exchange_copy(&pool[nf_rng_below(&rng, n_pool)], &x) < 0)
-            break;
-        nf_mutate(&x, pool, n_pool, sensor, &rng);
-        struct nf_outcome ro, to;
-        if (nf_play(&rt, s, &x, scale, &ro, err, sizeof err) < 0) {
-            fprintf(stderr, "wirecheck fuzz: the reference could not be started: %s\n", err);
-            nf_exchange_free(&x);
-            rc = 3;
-            break;
-        }
-        if (nf_play(&tt, s, &x, scale, &to, err, sizeof err) < 0) {
-            fprintf(stderr, "wirecheck fuzz: the target could not be started: %s\n", err);
-            nf_outcome_cleanup(&ro);
-            nf_exchange_free(&x);
-            rc = 3;
-            break;
-        }
-        char sig[64];
-        int seen = 1;
-        if (nf_compare(&to, &ro, sensor, sig, sizeof sig)) {
-            seen = 0;
-            for (size_t k = 0; k < n_found; k++)
-                seen |= strcmp(found[k].sig, sig) == 0;
-        }
-        if (!seen && n_found < sizeof found / sizeof found[0]) {
-            struct finding *f = &found[n_found];
-            snprintf(f->sig, sizeof f->sig, "%s", sig);
-            f->at_s = (double)(clk_now_ms() - t0) / 1000.0;
-            char id[64], title[160];
-            snprintf(id, sizeof id, "%s.%03zu", suite_name, 900 + n_found);
-            snprintf(title, sizeof title, "A fuzzed exchange (%s) gets the reference's answer",
-                     sig);
-            struct bytes text;
-            bytes_init(&text, 0);
-            if (nf_case_text(&x, &ro, id, title, x.seed ? x.seed->requirement : "?", &text) == 0) {
-                f->verified = nf_confirms(bytes_str(&text), s, &tt, &rt, scale);
-                char safe[64];
-                snprintf(safe, sizeof safe, "%s", sig);
-                for (char *c = safe; *c; c++)
-                    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                          (*c >= '0' && *c <= '9')))
-                        *c = '-';
-                snprintf(f->file, sizeof f->file, "%s/%03zu-%s.case", findings, 900 + n_found,
-                         safe);
-                FILE *out = fopen(f->file, "w");
-                if (!out || fputs(bytes_str(&text), out) < 0)
-                    f->file[0] = 0;
-                if (out)
-                    fclose(out);
-            }
-            bytes_cleanup(&text);
-            n_found++;
-        }
-        uint64_t shape = nf_shape(&ro, sensor);
-        int known = 0;
-        for (size_t k = 0; k < n_shapes; k++)
-            known |= shapes[k] == shape;
-        if (!known && n_shapes < cap) {
-            shapes[n_shapes++] = shape;
-            if (n_pool < cap && nf_exchange_copy(&x, &pool[n_pool]) == 0)
-                n_pool++;
-        }
-        nf_outcome_cleanup(&ro);
-        nf_outcome_cleanup(&to);
-        nf_exchange_free(&x);
+    if (corpus && mkdir(corpus, 0755) < 0 && errno != EEXIST) {
+        suite_free(s);
+        return usage_error("cannot make %s: %s", corpus, strerror(errno));
     }
-    double elapsed = (double)(clk_now_ms() - t0) / 1000.0;
-    if (strcmp(format, "json") == 0) {
-        printf("{\"suite\": \"%s\", \"exchanges\": %u, \"exchanges_per_s\": %.2f, \"corpus\": "
-               "%zu, \"findings\": [",
-               suite_name, played, elapsed > 0 ? played / elapsed : 0, n_pool);
-        for (size_t k = 0; k < n_found; k++)
-            printf("%s{\"signature\": \"%s\", \"kind\": \"%.*s\", \"case_file\": \"%s\", "
-                   "\"verified\": %s, \"first_seen_s\": %.2f}",
-                   k ? ", " : "", found[k].sig, (int)strcspn(found[k].sig, ":"), found[k].sig,
-                   found[k].file, found[k].verified ? "true" : "false", found[k].at_s);
-        printf("]}\n");
-    } else {
-        printf("fuzz %s: %u exchanges in %.1f s (%.1f/s), corpus %zu, %zu finding%s\n", suite_name,
-               played, elapsed, elapsed > 0 ? played / elapsed : 0, n_pool, n_found,
-               n_found == 1 ? "" : "s");
-        for (size_t k = 0; k < n_found; k++)
-            printf("  %-22s %s%s (after %.1f s)\n", found[k].sig, found[k].file,
-                   found[k].verified ? "" : " (NOT confirmed by a replay)", found[k].at_s);
-    }
-    for (size_t i = 0; pool && i < n_pool; i++)
-        nf_exchange_free(&pool[i]);
-    free(pool);
-    free(shapes);
+    struct nf_config cfg = {
+        .suite_name = suite_name,
+        .pair = {.t = &tt, .ref = &rt, .s = s, .sensor = sensor, .scale = scale},
+        .runs = runs,
+        .secs = secs,
+        .seed = seed,
+        .findings = findings,
+        .corpus = corpus,
+        .shrink = shrink,
+        .progress = isatty(2) ? show_progress : NULL,
+    };
+    static struct nf_report rep;
+    int rc = nf_campaign(&cfg, &rep);
+    if (cfg.progress)
+        fputs("\r\033[K", stderr);
+    if (rc == WC_ERR_UNAVAILABLE)
+        fprintf(stderr, "wirecheck fuzz: a server could not be started: %s\n", rep.fatal);
+    else if (rc < 0)
+        fprintf(stderr, "wirecheck fuzz: out of memory\n");
+    if (strcmp(format, "json") == 0)
+        print_json(suite_name, &rep);
+    else
+        print_text(suite_name, &rep);
     target_stop(&tt);
     target_stop(&rt);
     suite_free(s);
-    return rc ? rc : n_found ? 1 : 0;
+    return rc == WC_ERR_UNAVAILABLE ? 3 : rc < 0 ? 1 : rep.n_found ? 1 : 0;
 }

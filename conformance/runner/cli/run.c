@@ -35,6 +35,8 @@ static const char run_usage[] =
     "  --keyword K           cases with keyword K; !K: without it. --case and --keyword\n"
     "                        repeat (any of them selects; a !K excludes)\n"
     "  --last-failed FILE    the cases a previous --format json report marks failed\n"
+    "  --case-file FILE      run this case file (a finding of wirecheck fuzz, one of your\n"
+    "                        own) instead of the suite's cases; repeats (up to 16)\n"
     "  --run-disabled        also run the cases listed in conformance/DISABLED\n"
     "running:\n"
     "  -j N                  N cases at once (unconfined, only with {addr} or {port} in\n"
@@ -59,7 +61,9 @@ static const char run_usage[] =
     "  --sandbox-hide DIR    hide DIR (up to 8); --sandbox-show DIR: show DIR inside it\n"
     "  --sandbox-uid UID     first uid the programs run as (default: picked per run)\n"
     "  --max-time S          end the run, and every program, after S seconds whatever\n"
-    "                        happens (default 1800; 0: never)\n"
+    "                        happens (default 1800; 0: never)\n";
+/* The rest of the usage: one literal would outgrow what C17 promises a string can hold. */
+static const char run_usage_report[] =
     "report:\n"
     "  --format F            text (default), tap, junit, json or html (one self-contained\n"
     "                        page with a sequence diagram per failure), on stdout\n"
@@ -86,7 +90,7 @@ static int takes_value(const char *a)
         "--timeout-scale", "--retries", "--baseline", "--format", "-o", "--output",
         "--transcript", "--color", "--colour", "--report", "--name", "--sandbox", "--limit",
         "--sandbox-rw", "--sandbox-uid", "--max-time", "--maxfail", "--last-failed",
-        "--sandbox-hide", "--sandbox-show"};
+        "--sandbox-hide", "--sandbox-show", "--case-file"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(a, names[i]) == 0)
             return 1;
@@ -280,6 +284,8 @@ static int run_command(const struct cli *cli, int argc, char **argv)
     size_t n_extra = 0;
     int quiet = 0;
     const char *rw_dir = NULL;
+    const char *case_files[16];
+    size_t n_case_files = 0;
     unsigned max_time = 1800;
     static struct sandbox sb; /* outlives the run: the watchdog and workers borrow it */
     memset(&sb, 0, sizeof sb);
@@ -294,6 +300,7 @@ static int run_command(const struct cli *cli, int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(run_usage, stdout);
+            fputs(run_usage_report, stdout);
             return 0;
         }
         if (a[0] != '-') {
@@ -341,6 +348,10 @@ static int run_command(const struct cli *cli, int argc, char **argv)
             if (selection_add_glob(&o.sel, v) < 0)
                 return usage_error("--case takes a case id or a glob (at most %d), not '%s'",
                                    SELECTION_MAX, v);
+        } else if (strcmp(a, "--case-file") == 0) {
+            if (n_case_files == sizeof case_files / sizeof case_files[0])
+                return usage_error("at most %zu --case-file", n_case_files);
+            case_files[n_case_files++] = v;
         } else if (strcmp(a, "--keyword") == 0) {
             if (selection_add_keyword(&o.sel, v) < 0)
                 return usage_error("--keyword takes one word, or !word to exclude (at most "
@@ -480,6 +491,20 @@ static int run_command(const struct cli *cli, int argc, char **argv)
     s = cli_load_suite(cli, suite_name);
     if (!s)
         return RUN_EXIT_USAGE;
+    /* Case files of one's own join the suite and are all that runs. */
+    for (size_t k = 0; k < n_case_files; k++) {
+        const struct cf_case *c;
+        int bad = suite_add_file(s, case_files[k], &c, err, sizeof err) < 0;
+        if (!bad && selection_add_glob(&o.sel, c->id) < 0) {
+            snprintf(err, sizeof err, "%s: too many cases selected", case_files[k]);
+            bad = 1;
+        }
+        if (bad) {
+            fprintf(stderr, "wirecheck: --case-file %s\n", err);
+            suite_free(s);
+            return RUN_EXIT_USAGE;
+        }
+    }
     struct spec spec;
     int have_spec = cli_load_spec(cli, &spec) == 0;
     struct idlist disabled, base;

@@ -392,30 +392,56 @@ out:
     return rc;
 }
 
-/* drain: everything that comes until a quiet |ms| or a close, kept in the transcript. */
+/* The drain's targets are met: enough bytes, lines (UDP: datagrams) and the close it waits
+ * for. */
+static int drain_met(const struct cf_step *st, const struct conn *c, size_t lines)
+{
+    if (c->kind == CONN_UDP)
+        return lines >= st->want_lines;
+    return c->rx_off + c->rx.len >= st->want_bytes && lines >= st->want_lines &&
+           (!st->want_close || c->closed);
+}
+
+/*
+ * drain: everything that comes, kept in the transcript. With targets (the bytes, lines and
+ * close the fuzzer knows are due) it waits up to the step's timeout for them and then a quiet
+ * |ms| for anything extra; without, until a quiet |ms| or a close.
+ */
 static int drain(struct session *s, const struct cf_step *st, struct conn *c)
 {
-    int64_t quiet = (int64_t)(st->ms * s->e->env->scale);
+    double scale = s->e->env->scale;
+    int64_t quiet = (int64_t)(st->ms * scale);
+    int counted = st->want_bytes || st->want_lines || st->want_close;
+    int64_t wait_end = clk_now_ms() + (int64_t)(st->timeout_ms * scale);
+    size_t lines = 0;
     unsigned char *buf = c->kind == CONN_UDP ? malloc(CONN_DGRAM_MAX) : NULL;
     if (c->kind == CONN_UDP && !buf)
         return 0;
     for (;;) {
+        /* What is already in (it may have come while sending) counts before any wait. */
+        for (size_t i = 0; i < c->rx.len; i++)
+            lines += c->rx.data[i] == '\n';
+        c->rx_off += c->rx.len;
+        bytes_consume(&c->rx, c->rx.len);
         int64_t until = clk_now_ms() + quiet;
+        if (counted && !drain_met(st, c, lines) && wait_end > until)
+            until = wait_end;
         if (until > s->e->deadline)
             until = s->e->deadline;
         if (c->kind == CONN_UDP) {
             struct net_addr from;
             if (conn_recv_datagram(c, buf, &from, until) < 0)
                 break;
+            lines++;
             continue;
         }
         ssize_t n = c->closed ? 0 : conn_fill(c, until);
-        c->rx_off += c->rx.len;
-        bytes_consume(&c->rx, c->rx.len);
-        conn_answered(c);
         if (n <= 0 || clk_now_ms() >= s->e->deadline)
             break;
     }
+    c->rx_off += c->rx.len;
+    bytes_consume(&c->rx, c->rx.len);
+    conn_answered(c);
     free(buf);
     return 0;
 }

@@ -111,6 +111,11 @@ struct cf_step {
     unsigned count;               /* parallel / repeat N */
     size_t body;                  /* parallel / repeat: how many of the following steps
                                      (nested blocks included) form the body */
+    /* drain (the fuzzer's step, never in a file): what it waits for, up to timeout_ms, before
+     * a quiet |ms|. All zero: only the quiet wait. */
+    size_t want_bytes;            /* bytes received on the connection in all */
+    size_t want_lines;            /* '\n's among them; UDP: datagrams */
+    int want_close;               /* the peer's close */
 };
 
 /* A parsed file. Strings are owned, NUL-terminated, never NULL ("" when absent). */

@@ -109,6 +109,43 @@ static int check_role(const struct suite *s, const struct cf_case *c, char *err,
     return 0;
 }
 
+/* Parses case file |path| into |s| (role-checked); |want| is the id it must have, or NULL. */
+static int load_file(struct suite *s, const char *path, const char *want, char *err,
+                     size_t errlen)
+{
+    char *text;
+    size_t len;
+    struct cf_limits lim;
+    cf_limits_default(&lim);
+    int e = suite_read_file(path, lim.max_file, &text, &len);
+    if (e < 0) {
+        snprintf(err, errlen, "%s: %s", path, strerror(-e));
+        return WC_ERR_INVALID;
+    }
+    struct cf_case *c;
+    int rc = cf_parse(path, text, len, CF_KIND_CASE, &lim, &c, err, errlen);
+    free(text);
+    if (rc < 0)
+        return rc;
+    if (want && strcmp(c->id, want) != 0) {
+        snprintf(err, errlen, "%s:1: id '%s' should be '%s' (suite directory and the "
+                 "file's number)", path, c->id, want);
+        rc = WC_ERR_INVALID;
+    }
+    if (rc == 0)
+        rc = check_role(s, c, err, errlen);
+    struct cf_case **p = rc == 0 ? realloc(s->cases, (s->n_cases + 1) * sizeof *p) : NULL;
+    if (rc == 0 && !p)
+        rc = WC_ERR_NOMEM;
+    if (rc < 0) {
+        cf_free(c);
+        return rc;
+    }
+    s->cases = p;
+    s->cases[s->n_cases++] = c;
+    return 0;
+}
+
 static int load_dir(struct suite *s, const char *cases_dir, const char *name, char *err,
                     size_t errlen)
 {
@@ -122,44 +159,35 @@ static int load_dir(struct suite *s, const char *cases_dir, const char *name, ch
     }
     int rc = 0;
     for (size_t i = 0; rc == 0 && files[i]; i++) {
-        char path[4096 + 256];
+        char path[4096 + 256], want[128];
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        char *text;
-        size_t len;
-        struct cf_limits lim;
-        cf_limits_default(&lim);
-        e = suite_read_file(path, lim.max_file, &text, &len);
-        if (e < 0) {
-            snprintf(err, errlen, "%s: %s", path, strerror(-e));
-            rc = WC_ERR_INVALID;
-            break;
-        }
-        struct cf_case *c;
-        rc = cf_parse(path, text, len, CF_KIND_CASE, &lim, &c, err, errlen);
-        free(text);
-        if (rc < 0)
-            break;
-        char want[128];
         snprintf(want, sizeof want, "%s.%.3s", name, files[i]);
-        if (strcmp(c->id, want) != 0) {
-            snprintf(err, errlen, "%s:1: id '%s' should be '%s' (suite directory and the "
-                     "file's number)", path, c->id, want);
-            rc = WC_ERR_INVALID;
-        }
-        if (rc == 0)
-            rc = check_role(s, c, err, errlen);
-        struct cf_case **p = rc == 0 ? realloc(s->cases, (s->n_cases + 1) * sizeof *p) : NULL;
-        if (rc == 0 && !p)
-            rc = WC_ERR_NOMEM;
-        if (rc < 0) {
-            cf_free(c);
-            break;
-        }
-        s->cases = p;
-        s->cases[s->n_cases++] = c;
+        rc = load_file(s, path, want, err, errlen);
     }
     suite_names_free(files);
     return rc;
+}
+
+int suite_add_file(struct suite *s, const char *path, const struct cf_case **added, char *err,
+                   size_t errlen)
+{
+    int rc = load_file(s, path, NULL, err, errlen);
+    if (rc < 0)
+        return rc;
+    struct cf_case *c = s->cases[s->n_cases - 1];
+    for (size_t i = 0; i + 1 < s->n_cases; i++) {
+        if (strcmp(s->cases[i]->id, c->id) == 0) {
+            snprintf(err, errlen, "%s:1: id %s is already the suite's case %s (give it another "
+                     "number)", path, c->id, s->cases[i]->file);
+            cf_free(c);
+            s->n_cases--;
+            return WC_ERR_INVALID;
+        }
+    }
+    qsort(s->cases, s->n_cases, sizeof *s->cases, cmp_case);
+    if (added)
+        *added = c;
+    return 0;
 }
 
 /* Diagnoses beyond this size are refused (a few hundred entries fit in a tenth of it). */

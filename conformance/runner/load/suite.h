@@ -34,6 +34,15 @@ int suite_load(const char *cases_dir, const char *name, struct suite **out, char
 
 void suite_free(struct suite *s);
 
+/*
+ * Adds the case file at |path| (a fuzzer's finding, a case of one's own) to |s|: parsed,
+ * checked against the suite's role, its id not one the suite has. Any id the parser accepts
+ * will do. Returns 0 with |*added| (owned by |s|; may be NULL), or a negative status with
+ * "file:line: what" in |err|.
+ */
+int suite_add_file(struct suite *s, const char *path, const struct cf_case **added, char *err,
+                   size_t errlen);
+
 /* The names of the suites in |cases_dir| (directories with a SUITE file), sorted, as a
  * NULL-terminated malloc'd array (free with suite_names_free). NULL on error. */
 char **suite_names(const char *cases_dir);

@@ -292,7 +292,7 @@ static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, s
     struct cf_step *st = ns ? &x->steps[idx[nf_rng_below(r, ns)]] : NULL;
     size_t len = st ? st->data.len : 0;
     size_t at = len ? nf_rng_below(r, len + 1) : 0;
-    switch (nf_rng_below(r, 12)) {
+    switch (nf_rng_below(r, 13)) {
     case 0: /* flip a bit */
         if (len)
             st->data.bytes[nf_rng_below(r, len)] ^= (unsigned char)(1u << nf_rng_below(r, 8));
@@ -385,6 +385,19 @@ static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, s
             snprintf(e->name, sizeof e->name, "%s", st->name);
         }
         break;
+    case 11: /* echo: a size at a buffer's edge (a datagram, a read), of every byte value */
+        if (st && !sensor) {
+            static const size_t edges[] = {0, 1, 255, 256, 511, 512, 513, 1023, 1024, 1025, 1472};
+            size_t want = edges[nf_rng_below(r, sizeof edges / sizeof edges[0])];
+            if (want <= len + room) {
+                unsigned char fill[NF_MAX_BYTES];
+                unsigned base = (unsigned)nf_rng_below(r, 256);
+                for (size_t i = 0; i < want; i++)
+                    fill[i] = (unsigned char)(base + i);
+                splice(st, 0, len, fill, want);
+            }
+        }
+        break;
     default: /* drop a step that is not the connection's opening */
         if (x->n > 2) {
             size_t i = nf_rng_below(r, x->n);
@@ -405,4 +418,20 @@ void nf_mutate(struct nf_exchange *x, const struct nf_exchange *pool, size_t n_p
     for (size_t i = 0; i < n; i++)
         mutate_once(x, pool, n_pool, sensor, r);
     normalize(x);
+}
+
+void nf_exchange_drop(struct nf_exchange *x, size_t i)
+{
+    if (i >= x->n)
+        return;
+    step_free(&x->steps[i]);
+    memmove(&x->steps[i], &x->steps[i + 1], (x->n - i - 1) * sizeof *x->steps);
+    x->n--;
+    normalize(x);
+}
+
+void nf_exchange_cut(struct nf_exchange *x, size_t i, size_t at, size_t n)
+{
+    if (i < x->n && x->steps[i].op == CF_SEND)
+        splice(&x->steps[i], at, n, NULL, 0);
 }

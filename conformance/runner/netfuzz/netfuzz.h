@@ -23,8 +23,14 @@ size_t nf_rng_below(struct nf_rng *r, size_t n);
 /* Most steps and bytes one exchange holds: small enough to replay and shrink quickly. */
 #define NF_MAX_STEPS 48
 #define NF_MAX_BYTES 2048 /* a reply never outgrows what a transcript event keeps */
-/* How long a drain waits for the next byte, before --timeout-scale. */
+/* How long a drain waits for the next byte when nothing is known to be due, before
+ * --timeout-scale. */
 #define NF_QUIET_MS 150
+/* With the replies that are due known: how long a drain waits for them, and then for
+ * anything more or unasked (a server that answers twice, or answers half a line, does so at
+ * once; a finding's case file then checks silence for 200 ms). */
+#define NF_WAIT_MS 1000
+#define NF_SETTLE_MS 5
 
 /* One exchange: the actions of a case (connect, udp, send, shutdown, close, reset, sleep) and
  * a drain before each close and at the end, so that every reply is taken in. Owns its steps. */
@@ -40,6 +46,12 @@ int nf_exchange_from_case(const struct cf_case *c, struct nf_exchange *x);
 int nf_exchange_copy(const struct nf_exchange *x, struct nf_exchange *out);
 void nf_exchange_free(struct nf_exchange *x);
 
+/* Removes step |i| of |x| (and what no longer belongs without it: a connection's steps go
+ * with its connect), keeping the invariant. */
+void nf_exchange_drop(struct nf_exchange *x, size_t i);
+/* Removes bytes [at, at+n) of send step |i| (clipped to what it has). */
+void nf_exchange_cut(struct nf_exchange *x, size_t i, size_t at, size_t n);
+
 /* Applies one to four mutations to |x|: byte edits, SensorData or echo tokens (|sensor|),
  * splices from |pool|[0..n_pool), and session changes (chunking, pauses, line endings, a
  * shutdown or reset moved, a send split or merged). Keeps the limits above. */
@@ -49,7 +61,9 @@ void nf_mutate(struct nf_exchange *x, const struct nf_exchange *pool, size_t n_p
 /* What one play of an exchange produced, per connection in the order they first appear. */
 struct nf_conn_out {
     char name[16];
-    struct bytes rx; /* every byte received (UDP: datagrams, each prefixed by its length) */
+    struct bytes rx; /* every byte received (UDP: datagrams, each prefixed by its length,
+                        and by "[other]" when it came from another address than the server's) */
+    size_t datagrams;
     int closed;      /* 0 open, CF_CLOSE_FIN, CF_CLOSE_RST */
 };
 
@@ -62,10 +76,16 @@ struct nf_outcome {
 
 void nf_outcome_cleanup(struct nf_outcome *o);
 
-/* Plays |x| against the instance of |t| (started if needed; a dead one is restarted for the
- * next play). Returns 0, or WC_ERR_UNAVAILABLE with |err| when the server cannot be started. */
-int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x, double scale,
-            struct nf_outcome *o, char *err, size_t errlen);
+/*
+ * Plays |x| against the instance of |t| (started if needed; a dead one is restarted for the
+ * next play). Each drain waits for what is due: with |ref| (the reference's outcome of |x|),
+ * what the reference sent; without, what the suite's reference logic owes (|sensor|: a line
+ * per line; else every byte echoed), then briefly for more. Returns 0, or WC_ERR_UNAVAILABLE
+ * with |err| when the server cannot be started.
+ */
+int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x,
+            const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o,
+            char *err, size_t errlen);
 
 /* Does the case file |text| fail against |t| and pass against |ref| (each started if
  * needed)? 1 when it does: the finding is confirmed. */
@@ -82,6 +102,23 @@ int nf_compare(const struct nf_outcome *target, const struct nf_outcome *ref, in
  * behaviour, and the exchange that caused it joins the pool. */
 uint64_t nf_shape(const struct nf_outcome *ref, int sensor);
 
+/* A pair of servers a finding is checked against, and how to play to them. */
+struct nf_pair {
+    struct target *t, *ref;
+    const struct suite *s;
+    int sensor;
+    double scale;
+};
+
+/*
+ * Shrinks |x| while it still makes the pair differ with signature |sig|: fewer steps (whole
+ * connections first), fewer lines and bytes, coarser chunking and no pauses, each change kept
+ * only when a play against both servers shows the same difference. At most |budget| plays
+ * of the pair. Returns how many plays it used.
+ */
+unsigned nf_shrink(struct nf_exchange *x, const char *sig, const struct nf_pair *p,
+                   unsigned budget);
+
 /*
  * Writes |x| as a case file into |out|: its actions, with each drain replaced by what the
  * reference sent there (expect, or expect-datagram) and how it closed (expect-close). The
@@ -89,5 +126,61 @@ uint64_t nf_shape(const struct nf_outcome *ref, int sensor);
  */
 int nf_case_text(const struct nf_exchange *x, const struct nf_outcome *ref, const char *id,
                  const char *title, const char *requirement, struct bytes *out);
+
+/* What each connection of |o| received and how it ended, as case-file literals, one line
+ * per connection ("a: received \"ACK...\\n\", then fin"), appended to |out|. */
+int nf_outcome_text(const struct nf_outcome *o, struct bytes *out);
+
+/* One fuzzing campaign: what to fuzz, for how long, and where findings and corpus go. */
+struct nf_config {
+    const char *suite_name;
+    struct nf_pair pair;
+    unsigned runs;         /* exchanges to play */
+    unsigned secs;         /* 0: no time limit */
+    uint64_t seed;
+    const char *findings;  /* folder for the case files (must exist) */
+    const char *corpus;    /* folder the pool is read from and written to, or NULL */
+    unsigned shrink;       /* plays of the pair spent shrinking each finding (0: none) */
+    /* Called about twice a second with the figures so far (a terminal's status line). */
+    void (*progress)(unsigned exchanges, double secs, size_t corpus, size_t findings,
+                     void *ctx);
+    void *ctx;
+};
+
+#define NF_MAX_FINDINGS 64
+/* Resource growth found when the target's descriptors grow by this many, or its memory by
+ * this many KiB, over its first sample (taken after NF_USAGE_EVERY exchanges). */
+#define NF_USAGE_EVERY 25
+#define NF_GROWTH_FDS 64
+#define NF_GROWTH_KIB (64 * 1024)
+
+struct nf_finding {
+    char sig[64];      /* "reply:ACK->ERROR", "crash", "resource:fds" */
+    char file[4096];   /* its case file, or "" when none could be written */
+    char transcript[4096]; /* the first and the shrunk exchange, what both servers sent */
+    double at_s;       /* when it was first seen */
+    int verified;      /* the case file fails the target and passes the reference */
+    size_t steps0, bytes0, steps, bytes; /* the exchange before and after shrinking */
+};
+
+struct nf_report {
+    unsigned exchanges;
+    double secs;
+    size_t corpus;         /* the pool at the end */
+    size_t corpus_loaded;  /* of which read from --corpus */
+    struct nf_finding found[NF_MAX_FINDINGS];
+    size_t n_found;
+    char fatal[512];       /* why a server could not be started, when it could not */
+};
+
+/*
+ * Runs a campaign: the suite's cases (and the corpus folder's) as the pool; each exchange a
+ * mutated pool member played against the reference, then the target; a new signature shrunk,
+ * written as a case file and checked by a replay; an input that made the reference do
+ * something new added to the pool (and the corpus folder). Returns 0 (|rep| filled), or
+ * WC_ERR_UNAVAILABLE when a server could not be started (|rep->fatal| says why; what was found
+ * until then is in |rep|), or WC_ERR_NOMEM.
+ */
+int nf_campaign(const struct nf_config *cfg, struct nf_report *rep);
 
 #endif

@@ -2,9 +2,11 @@
 #include "netfuzz/netfuzz.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/engine.h"
+#include "sensor_session.h"
 #include "status.h"
 
 void nf_outcome_cleanup(struct nf_outcome *o)
@@ -70,8 +72,87 @@ int nf_confirms(const char *text, const struct suite *s, struct target *t, struc
     return ok;
 }
 
-int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x, double scale,
-            struct nf_outcome *o, char *err, size_t errlen)
+/* The replies the reference's own logic gives to the lines sent on connection |name| before
+ * step |upto| (and to the last, unended one when it was half-closed): how many lines. */
+static size_t sensor_lines_due(const struct nf_exchange *x, size_t upto, const char *name,
+                               int shut)
+{
+    struct sensor_session ss;
+    struct sensor_event ev;
+    size_t lines = 0;
+    if (sensor_session_init(&ss, 0) != 0)
+        return 0;
+    for (size_t i = 0; i < upto; i++) {
+        const struct cf_step *st = &x->steps[i];
+        if (st->op != CF_SEND || strcmp(st->name, name) != 0)
+            continue;
+        for (size_t off = 0; off < st->data.len;) {
+            size_t used = 0;
+            int r = sensor_session_feed(&ss, st->data.bytes + off, st->data.len - off, &used, &ev);
+            off += used;
+            if (r != 1)
+                break;
+            lines++;
+        }
+    }
+    if (shut && sensor_session_finish(&ss, &ev) == 1)
+        lines++;
+    sensor_session_cleanup(&ss);
+    return lines;
+}
+
+/*
+ * What each drain of |x| waits for, into |steps| (a copy of x's): with |ref| (the reference's
+ * outcome of the same exchange), the bytes and close it got; without, what the suite's
+ * reference logic owes: echo, every byte sent; sensor, a line per line; a close after a
+ * half-close. UDP drains keep their quiet wait.
+ */
+static void set_wants(const struct nf_exchange *x, const struct nf_outcome *ref, int sensor,
+                      int udp, struct cf_step *steps)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        struct cf_step *d = &steps[i];
+        *d = x->steps[i];
+        if (d->op != CF_DRAIN)
+            continue;
+        d->ms = NF_SETTLE_MS;
+        d->timeout_ms = NF_WAIT_MS;
+        if (ref) {
+            for (size_t k = 0; k < ref->n; k++) {
+                if (strcmp(ref->conn[k].name, d->name) != 0)
+                    continue;
+                if (udp) {
+                    d->want_lines = ref->conn[k].datagrams;
+                } else {
+                    d->want_bytes = ref->conn[k].rx.len;
+                    d->want_close = ref->conn[k].closed != 0;
+                }
+            }
+        } else if (udp) {
+            for (size_t j = 0; j < i; j++) /* an echo: a datagram back for each sent */
+                d->want_lines += x->steps[j].op == CF_SEND && !strcmp(x->steps[j].name, d->name);
+        } else {
+            int shut = 0;
+            size_t sent = 0;
+            for (size_t j = 0; j < i; j++) {
+                const struct cf_step *st = &x->steps[j];
+                if (strcmp(st->name, d->name) != 0)
+                    continue;
+                shut |= st->op == CF_SHUTDOWN;
+                sent += st->op == CF_SEND ? st->data.len : 0;
+            }
+            d->want_close = shut;
+            if (sensor)
+                d->want_lines = sensor_lines_due(x, i, d->name, shut);
+            else
+                d->want_bytes = sent;
+        }
+    }
+}
+
+int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x,
+            const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o,
+            char *err, size_t errlen)
 {
     memset(o, 0, sizeof *o);
     if (target_ensure(t, err, errlen) < 0)
@@ -83,7 +164,9 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
     for (size_t i = 0; i < x->n; i++)
         if (x->steps[i].op == CF_CONNECT || x->steps[i].op == CF_UDP)
             conn_of(o, x->steps[i].name);
-    engine_play(&env, x->steps, x->n, (unsigned)(5000 * scale), &res);
+    struct cf_step steps[NF_MAX_STEPS];
+    set_wants(x, ref, sensor, s->udp, steps);
+    engine_play(&env, steps, x->n, (unsigned)(5000 * scale), &res);
     pthread_mutex_lock(&res.tr.mu);
     for (size_t i = 0; i < res.tr.n; i++) {
         const struct tr_event *e = &res.tr.ev[i];
@@ -91,11 +174,19 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
         if (!c)
             continue;
         if (e->kind == TR_RECV) {
-            if (s->udp)
+            if (s->udp) {
                 bytes_printf(&c->rx, "[%zu]", e->len);
+                c->datagrams++;
+            }
             bytes_append(&c->rx, e->data, e->shown);
             if (e->shown < e->len)
                 bytes_printf(&c->rx, "[+%zu]", e->len - e->shown);
+        } else if (s->udp && e->kind == TR_EVENT && e->text &&
+                   strncmp(e->text, "datagram of", 11) == 0) {
+            /* The server's own address or another: what a client that checks it sees. */
+            const char *from = strstr(e->text, " from ");
+            if (from && strcmp(from + 6, t->addr_text) != 0)
+                bytes_puts(&c->rx, "[other]");
         } else if (e->kind == TR_EVENT && e->text && !c->closed) {
             if (strstr(e->text, "peer closed"))
                 c->closed = CF_CLOSE_FIN;
@@ -106,7 +197,10 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
     pthread_mutex_unlock(&res.tr.mu);
     engine_result_cleanup(&res);
     if (t->proc) {
-        proc_wait(t->proc, 20);
+        /* A program that misbehaved may be dying of it: give it a moment to show. */
+        char sig[64];
+        int odd = ref && nf_compare(o, ref, sensor, sig, sizeof sig);
+        proc_wait(t->proc, odd ? 20 : 0);
         if (!proc_running(t->proc)) {
             o->died = 1;
             proc_describe_end(t->proc, o->how, sizeof o->how);
@@ -227,14 +321,42 @@ static int literal(struct bytes *out, const unsigned char *p, size_t n)
     return rc ? rc : bytes_puts(out, "\"");
 }
 
+/* The datagrams of a UDP connection's record ("[N]" and N bytes each, "[other]" before one
+ * from elsewhere) as expect-datagram steps. */
+static int datagram_expects(struct bytes *out, const char *name, const struct bytes *rx)
+{
+    int rc = 0;
+    for (size_t at = 0; rc == 0 && at < rx->len;) {
+        const char *p = (const char *)rx->data + at;
+        if (rx->len - at >= 7 && memcmp(p, "[other]", 7) == 0) {
+            at += 7;
+            continue;
+        }
+        char *end;
+        unsigned long n = *p == '[' ? strtoul(p + 1, &end, 10) : 0;
+        if (*p != '[' || *end != ']' || n > rx->len - at)
+            break;
+        at = (size_t)(end + 1 - (const char *)rx->data);
+        size_t shown = n <= rx->len - at ? n : rx->len - at;
+        rc = bytes_printf(out, "expect-datagram %s ", name);
+        if (rc == 0)
+            rc = literal(out, rx->data + at, shown);
+        if (rc == 0)
+            rc = bytes_puts(out, "\n");
+        at += shown;
+    }
+    return rc;
+}
+
 int nf_case_text(const struct nf_exchange *x, const struct nf_outcome *ref, const char *id,
                  const char *title, const char *requirement, struct bytes *out)
 {
     int rc = bytes_printf(out,
                           "# Found by wirecheck fuzz: the reference answers this way, the program "
                           "under test does not.\nid: %s\ntitle: %s\nrequirement: %s\nlevel: "
-                          "robust\nkeywords: fuzz\n\n",
-                          id, title, requirement);
+                          "%s\nkeywords: fuzz\n\n",
+                          id, title, requirement,
+                          cf_level_name(x->seed ? x->seed->level : CF_LEVEL_ROBUST));
     for (size_t i = 0; rc == 0 && i < x->n; i++) {
         const struct cf_step *st = &x->steps[i];
         switch (st->op) {
@@ -266,6 +388,12 @@ int nf_case_text(const struct nf_exchange *x, const struct nf_outcome *ref, cons
                     c = &ref->conn[k];
             if (!c)
                 break;
+            if (c->datagrams) {
+                rc = datagram_expects(out, st->name, &c->rx);
+                if (rc == 0)
+                    rc = bytes_printf(out, "expect-silence %s 200\n", st->name);
+                break;
+            }
             if (c->rx.len) {
                 rc = bytes_printf(out, "expect %s ", st->name);
                 if (rc == 0)
@@ -283,5 +411,21 @@ int nf_case_text(const struct nf_exchange *x, const struct nf_outcome *ref, cons
             break;
         }
     }
+    return rc;
+}
+
+int nf_outcome_text(const struct nf_outcome *o, struct bytes *out)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < o->n; i++) {
+        rc = bytes_printf(out, "%s: received ", o->conn[i].name);
+        if (rc == 0)
+            rc = literal(out, o->conn[i].rx.data, o->conn[i].rx.len);
+        if (rc == 0)
+            rc = bytes_printf(out, ", then %s\n",
+                              o->conn[i].closed ? close_name(o->conn[i].closed) : "no close");
+    }
+    if (rc == 0 && o->died)
+        rc = bytes_printf(out, "the server %s\n", o->how);
     return rc;
 }
