@@ -39,6 +39,8 @@ static const char usage[] =
     "  --corpus DIR          read the pool from DIR and add every input that made the\n"
     "                        reference do something new, so that a long run can resume\n"
     "  --shrink N            plays spent making each finding small (default 200; 0: none)\n"
+    "  -j N                  N worker processes, each with its own target and reference (and\n"
+    "                        network namespace when confined), seed and share of --runs\n"
     "  --timeout-scale X     of every wait (default 1)\n"
     "  --sandbox M           auto (default), require or off, as for run\n"
     "  --format F            text (default) or json (one object on stdout)\n"
@@ -96,6 +98,22 @@ static int reference_for(const struct cli *cli, const char *suite, char *out, si
     return rc;
 }
 
+/* What a -j worker changes in its copy of the process before it starts servers. */
+struct job_setup {
+    struct sandbox *sb;
+    unsigned uid_base;
+};
+
+/* A worker's own network (no fixed port meets another worker's) and uids (no worker's
+ * programs count towards, or are stopped with, another's). */
+static int job_init(unsigned k, void *ctx)
+{
+    struct job_setup *js = ctx;
+    js->sb->uid_base = js->uid_base + 64 * (k + 1);
+    proc_become_subreaper();
+    return js->sb->on && net_private_namespace() < 0 ? -1 : 0;
+}
+
 /* A terminal's status line: what the campaign has done so far. */
 static void show_progress(unsigned exchanges, double secs, size_t corpus, size_t findings,
                           void *ctx)
@@ -114,6 +132,7 @@ static void print_json(const char *suite_name, const struct nf_report *rep)
     cJSON_AddNumberToObject(top, "seconds", rep->secs);
     cJSON_AddNumberToObject(top, "corpus", (double)rep->corpus);
     cJSON_AddNumberToObject(top, "corpus_loaded", (double)rep->corpus_loaded);
+    cJSON_AddNumberToObject(top, "unconfirmed", rep->unconfirmed);
     for (size_t k = 0; k < rep->n_found; k++) {
         const struct nf_finding *f = &rep->found[k];
         cJSON *o = cJSON_CreateObject();
@@ -144,6 +163,9 @@ static void print_text(const char *suite_name, const struct nf_report *rep)
            "finding%s\n",
            suite_name, rep->exchanges, rep->secs, rep->secs > 0 ? rep->exchanges / rep->secs : 0,
            rep->corpus, rep->corpus_loaded, rep->n_found, rep->n_found == 1 ? "" : "s");
+    if (rep->unconfirmed)
+        printf("  (%u difference%s did not replay as a case file: timing, not counted)\n",
+               rep->unconfirmed, rep->unconfirmed == 1 ? "" : "s");
     for (size_t k = 0; k < rep->n_found; k++) {
         const struct nf_finding *f = &rep->found[k];
         if (!f->file[0]) {
@@ -161,7 +183,7 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
 {
     const char *suite_name = NULL, *exec = NULL, *reference = NULL, *findings = "findings";
     const char *format = "text", *mode_s = "auto", *corpus = NULL;
-    unsigned runs = 200, seed = 1, secs = 0, shrink = 200;
+    unsigned runs = 200, seed = 1, secs = 0, shrink = 200, jobs = 1;
     double scale = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -169,7 +191,7 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
             fputs(usage, stdout);
             return 0;
         }
-        int takes = a[0] == '-' && a[1] == '-';
+        int takes = a[0] == '-' && (a[1] == '-' || strcmp(a, "-j") == 0);
         if (takes && i + 1 == argc)
             return usage_error("%s needs a value", a);
         const char *v = takes ? argv[i + 1] : NULL;
@@ -191,6 +213,9 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
                 return usage_error("--seed takes a whole number, not '%s'", v);
         } else if (strcmp(a, "--findings") == 0) {
             findings = v;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            if (cli_parse_uint(v, 64, &jobs) < 0 || !jobs)
+                return usage_error("-j takes 1..64, not '%s'", v);
         } else if (strcmp(a, "--corpus") == 0) {
             corpus = v;
         } else if (strcmp(a, "--shrink") == 0) {
@@ -297,7 +322,9 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
         .progress = isatty(2) ? show_progress : NULL,
     };
     static struct nf_report rep;
-    int rc = nf_campaign(&cfg, &rep);
+    struct job_setup js = {&sb, sb.uid_base};
+    int rc = jobs > 1 ? nf_campaign_jobs(&cfg, jobs, job_init, &js, &rep)
+                      : nf_campaign(&cfg, &rep);
     if (cfg.progress)
         fputs("\r\033[K", stderr);
     if (rc == WC_ERR_UNAVAILABLE)

@@ -424,8 +424,13 @@ static int drain(struct session *s, const struct cf_step *st, struct conn *c)
         c->rx_off += c->rx.len;
         bytes_consume(&c->rx, c->rx.len);
         int64_t until = clk_now_ms() + quiet;
-        if (counted && !drain_met(st, c, lines) && wait_end > until)
+        if (counted && !drain_met(st, c, lines)) {
             until = wait_end;
+            /* A peer that went quiet before all that is due came: short, not slow. */
+            int64_t stall = clk_now_ms() + (int64_t)(st->stall_ms * scale);
+            if (st->stall_ms && stall < until)
+                until = stall;
+        }
         if (until > s->e->deadline)
             until = s->e->deadline;
         if (c->kind == CONN_UDP) {

@@ -116,6 +116,8 @@ struct cf_step {
     size_t want_bytes;            /* bytes received on the connection in all */
     size_t want_lines;            /* '\n's among them; UDP: datagrams */
     int want_close;               /* the peer's close */
+    unsigned stall_ms;            /* give up waiting once nothing came for this long (0: wait
+                                     the whole timeout) */
 };
 
 /* A parsed file. Strings are owned, NUL-terminated, never NULL ("" when absent). */

@@ -118,6 +118,16 @@ static void normalize(struct nf_exchange *x)
             step_free(st);
             continue;
         }
+        /* Pauses bounded per step: a pause shows a server that frames by read() as well as
+         * a long one does, and every millisecond of one is paid twice per exchange. */
+        if (st->op == CF_SLEEP && st->ms > NF_MAX_PAUSE_MS)
+            st->ms = NF_MAX_PAUSE_MS;
+        if (st->op == CF_SEND && st->chunk && st->delay_ms) {
+            size_t pieces = (st->data.len + st->chunk - 1) / st->chunk;
+            unsigned most = pieces > 1 ? (unsigned)(NF_MAX_PAUSE_MS / (pieces - 1)) : 0;
+            if (st->delay_ms > most)
+                st->delay_ms = most;
+        }
         if (st->op == CF_CONNECT || st->op == CF_UDP)
             snprintf(open[n_open++], CF_NAME_MAX, "%s", st->name);
         if (ends_conn(st->op)) {

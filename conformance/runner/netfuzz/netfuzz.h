@@ -30,7 +30,15 @@ size_t nf_rng_below(struct nf_rng *r, size_t n);
  * anything more or unasked (a server that answers twice, or answers half a line, does so at
  * once; a finding's case file then checks silence for 200 ms). */
 #define NF_WAIT_MS 1000
-#define NF_SETTLE_MS 5
+/* The target's drain stops waiting for what the reference sent once nothing came for this
+ * long: a short reply costs this, not NF_WAIT_MS (the case file's replay waits longer). */
+#define NF_STALL_MS 100
+/* The same for the reference's own drain (what the model says is due but does not come: a
+ * serial server serving another connection). */
+#define NF_REF_STALL_MS 500
+#define NF_SETTLE_MS 1
+/* The longest pause one step of an exchange makes (a sleep, or a send's pauses in all). */
+#define NF_MAX_PAUSE_MS 20
 
 /* One exchange: the actions of a case (connect, udp, send, shutdown, close, reset, sleep) and
  * a drain before each close and at the end, so that every reply is taken in. Owns its steps. */
@@ -114,10 +122,10 @@ struct nf_pair {
  * Shrinks |x| while it still makes the pair differ with signature |sig|: fewer steps (whole
  * connections first), fewer lines and bytes, coarser chunking and no pauses, each change kept
  * only when a play against both servers shows the same difference. At most |budget| plays
- * of the pair. Returns how many plays it used.
+ * of the pair and |max_ms| of wall-clock time. Returns how many plays it used.
  */
 unsigned nf_shrink(struct nf_exchange *x, const char *sig, const struct nf_pair *p,
-                   unsigned budget);
+                   unsigned budget, unsigned max_ms);
 
 /*
  * Writes |x| as a case file into |out|: its actions, with each drain replaced by what the
@@ -148,6 +156,10 @@ struct nf_config {
 };
 
 #define NF_MAX_FINDINGS 64
+/* A signature whose differences did not replay this many times is left alone. */
+#define NF_MAX_TRIES 3
+/* The most a finding's shrinking takes, before --timeout-scale. */
+#define NF_SHRINK_MS 30000
 /* Resource growth found when the target's descriptors grow by this many, or its memory by
  * this many KiB, over its first sample (taken after NF_USAGE_EVERY exchanges). */
 #define NF_USAGE_EVERY 25
@@ -170,6 +182,7 @@ struct nf_report {
     size_t corpus_loaded;  /* of which read from --corpus */
     struct nf_finding found[NF_MAX_FINDINGS];
     size_t n_found;
+    unsigned unconfirmed;  /* differences that did not replay as a case file (timing) */
     char fatal[512];       /* why a server could not be started, when it could not */
 };
 
@@ -182,5 +195,15 @@ struct nf_report {
  * until then is in |rep|), or WC_ERR_NOMEM.
  */
 int nf_campaign(const struct nf_config *cfg, struct nf_report *rep);
+
+/*
+ * The campaign as |jobs| worker processes side by side, each with its own pair of servers
+ * (started in the worker, after |init|(k, ctx) ran there: its own network namespace, its own
+ * uids), seed (derived from cfg->seed and k) and share of cfg->runs; cfg->findings gets their
+ * findings renumbered, one per signature (the lowest worker's), and cfg->progress the sums.
+ * The same seed, runs and jobs give the same inputs. Returns as nf_campaign.
+ */
+int nf_campaign_jobs(const struct nf_config *cfg, unsigned jobs, int (*init)(unsigned k, void *ctx),
+                     void *ctx, struct nf_report *rep);
 
 #endif

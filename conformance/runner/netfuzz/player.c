@@ -115,9 +115,13 @@ static void set_wants(const struct nf_exchange *x, const struct nf_outcome *ref,
         *d = x->steps[i];
         if (d->op != CF_DRAIN)
             continue;
-        d->ms = NF_SETTLE_MS;
+        /* The reference is what the model describes: once what is due came, it is done. */
+        d->ms = 0;
         d->timeout_ms = NF_WAIT_MS;
+        d->stall_ms = NF_REF_STALL_MS;
         if (ref) {
+            d->ms = NF_SETTLE_MS;
+            d->stall_ms = NF_STALL_MS;
             for (size_t k = 0; k < ref->n; k++) {
                 if (strcmp(ref->conn[k].name, d->name) != 0)
                     continue;

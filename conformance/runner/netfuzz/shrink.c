@@ -3,7 +3,20 @@
 
 #include <string.h>
 
+#include "clock.h"
 #include "status.h"
+
+/* How much shrinking may cost: plays of the pair, and a wall-clock end (a finding that hangs
+ * costs a timeout per play). */
+struct budget {
+    unsigned plays;
+    int64_t end_ms;
+};
+
+static int more(const struct budget *b, const unsigned *plays)
+{
+    return *plays < b->plays && clk_now_ms() < b->end_ms;
+}
 
 /* Does |x| still make the pair differ the way |sig| says? One play of each server. */
 static int still_differs(const struct nf_exchange *x, const char *sig, const struct nf_pair *p,
@@ -39,10 +52,10 @@ static int try_keep(struct nf_exchange *x, struct nf_exchange *cand, const char 
 
 /* Pass 1: drop steps, from the last to the first (a connect drops its connection). */
 static int drop_steps(struct nf_exchange *x, const char *sig, const struct nf_pair *p,
-                      unsigned budget, unsigned *plays)
+                      const struct budget *b, unsigned *plays)
 {
     int kept = 0;
-    for (size_t i = x->n; i-- > 0 && *plays < budget;) {
+    for (size_t i = x->n; i-- > 0 && more(b, plays);) {
         if (i >= x->n || x->steps[i].op == CF_DRAIN)
             continue;
         struct nf_exchange c;
@@ -57,14 +70,14 @@ static int drop_steps(struct nf_exchange *x, const char *sig, const struct nf_pa
 /* Pass 2: cut bytes out of each send, halves first, then ever smaller pieces; a sensor
  * exchange loses whole lines before single bytes. */
 static int cut_bytes(struct nf_exchange *x, const char *sig, const struct nf_pair *p,
-                     unsigned budget, unsigned *plays)
+                     const struct budget *b, unsigned *plays)
 {
     int kept = 0;
-    for (size_t i = 0; i < x->n && *plays < budget; i++) {
+    for (size_t i = 0; i < x->n && more(b, plays); i++) {
         if (x->steps[i].op != CF_SEND)
             continue;
         if (p->sensor) {
-            for (size_t at = 0; at < x->steps[i].data.len && *plays < budget;) {
+            for (size_t at = 0; at < x->steps[i].data.len && more(b, plays);) {
                 const unsigned char *d = x->steps[i].data.bytes;
                 const unsigned char *nl = memchr(d + at, '\n', x->steps[i].data.len - at);
                 size_t n = nl ? (size_t)(nl - (d + at)) + 1 : x->steps[i].data.len - at;
@@ -78,8 +91,8 @@ static int cut_bytes(struct nf_exchange *x, const char *sig, const struct nf_pai
                     at += n;
             }
         }
-        for (size_t size = x->steps[i].data.len / 2; size >= 1 && *plays < budget; size /= 2) {
-            for (size_t at = 0; at < x->steps[i].data.len && *plays < budget;) {
+        for (size_t size = x->steps[i].data.len / 2; size >= 1 && more(b, plays); size /= 2) {
+            for (size_t at = 0; at < x->steps[i].data.len && more(b, plays);) {
                 struct nf_exchange c;
                 if (nf_exchange_copy(x, &c) < 0)
                     return kept;
@@ -95,11 +108,11 @@ static int cut_bytes(struct nf_exchange *x, const char *sig, const struct nf_pai
 }
 
 /* Pass 3: each send written at once and without pauses, when that still shows it. */
-static int coarsen(struct nf_exchange *x, const char *sig, const struct nf_pair *p, unsigned budget,
-                   unsigned *plays)
+static int coarsen(struct nf_exchange *x, const char *sig, const struct nf_pair *p,
+                   const struct budget *b, unsigned *plays)
 {
     int kept = 0;
-    for (size_t i = 0; i < x->n && *plays < budget; i++) {
+    for (size_t i = 0; i < x->n && more(b, plays); i++) {
         if (x->steps[i].op != CF_SEND || (!x->steps[i].chunk && !x->steps[i].delay_ms))
             continue;
         struct nf_exchange c;
@@ -112,14 +125,16 @@ static int coarsen(struct nf_exchange *x, const char *sig, const struct nf_pair 
     return kept;
 }
 
-unsigned nf_shrink(struct nf_exchange *x, const char *sig, const struct nf_pair *p, unsigned budget)
+unsigned nf_shrink(struct nf_exchange *x, const char *sig, const struct nf_pair *p,
+                   unsigned budget, unsigned max_ms)
 {
     unsigned plays = 0;
+    struct budget b = {budget, clk_now_ms() + (int64_t)max_ms};
     /* Until a round changes nothing: a cut can make a step droppable and the other way. */
-    for (int round = 0; round < 4 && plays < budget; round++) {
-        int kept = drop_steps(x, sig, p, budget, &plays);
-        kept |= coarsen(x, sig, p, budget, &plays);
-        kept |= cut_bytes(x, sig, p, budget, &plays);
+    for (int round = 0; round < 4 && more(&b, &plays); round++) {
+        int kept = drop_steps(x, sig, p, &b, &plays);
+        kept |= coarsen(x, sig, p, &b, &plays);
+        kept |= cut_bytes(x, sig, p, &b, &plays);
         if (!kept)
             break;
     }
