@@ -389,6 +389,12 @@ int net_set_nodelay(int fd, int on)
     return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, sizeof(v)) != 0 ? -errno : 0;
 }
 
+int net_ack_now(int fd)
+{
+    int v = 1;
+    return setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &v, sizeof(v)) != 0 ? -errno : 0;
+}
+
 int net_write_all(int fd, const void *buf, size_t len)
 {
     if (buf == NULL && len > 0)

@@ -73,6 +73,11 @@ int net_wait_fd(int fd, short events, int timeout_ms);
 /* Sets TCP_NODELAY on |fd|. Returns 0 or -errno. */
 int net_set_nodelay(int fd, int on);
 
+/* Acknowledges what arrives next at once (TCP_QUICKACK, which the kernel drops again on its
+ * own: call it before each read). A peer that writes small replies without TCP_NODELAY waits
+ * for our ACK before its next one; a delayed ACK makes that 40 ms. Returns 0 or -errno. */
+int net_ack_now(int fd);
+
 /* Writes all |len| bytes, retrying short writes and EINTR; never raises SIGPIPE
  * (MSG_NOSIGNAL on sockets; non-sockets get plain write()). Waits for room on a non-blocking
  * fd. Returns 0 or -errno (-ETIMEDOUT when a SO_SNDTIMEO send timeout hits; -EPIPE when the

@@ -133,6 +133,7 @@ static void print_json(const char *suite_name, const struct nf_report *rep)
     cJSON_AddNumberToObject(top, "corpus", (double)rep->corpus);
     cJSON_AddNumberToObject(top, "corpus_loaded", (double)rep->corpus_loaded);
     cJSON_AddNumberToObject(top, "unconfirmed", rep->unconfirmed);
+    cJSON_AddNumberToObject(top, "kept_connection", rep->kept);
     for (size_t k = 0; k < rep->n_found; k++) {
         const struct nf_finding *f = &rep->found[k];
         cJSON *o = cJSON_CreateObject();
@@ -323,8 +324,7 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
     };
     static struct nf_report rep;
     struct job_setup js = {&sb, sb.uid_base};
-    int rc = jobs > 1 ? nf_campaign_jobs(&cfg, jobs, job_init, &js, &rep)
-                      : nf_campaign(&cfg, &rep);
+    int rc = jobs > 1 ? nf_campaign_jobs(&cfg, jobs, job_init, &js, &rep) : nf_campaign(&cfg, &rep);
     if (cfg.progress)
         fputs("\r\033[K", stderr);
     if (rc == WC_ERR_UNAVAILABLE)

@@ -297,6 +297,9 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep)
     rep->corpus_loaded = pool->n_loaded;
     struct nf_rng rng;
     nf_rng_seed(&rng, cfg->seed);
+    struct nf_kept keep_ref, keep_t;
+    nf_kept_init(&keep_ref);
+    nf_kept_init(&keep_t);
     static struct tries tries;
     memset(&tries, 0, sizeof tries);
     struct usage base;
@@ -321,14 +324,27 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep)
         }
         nf_mutate(&x, pool->x, pool->n, p->sensor, &rng);
         struct nf_outcome ro, to;
-        if (nf_play(p->ref, p->s, &x, NULL, p->sensor, p->scale, &ro, rep->fatal,
-                    sizeof rep->fatal) < 0) {
+        int kept = nf_keepable(&x, p->s);
+        if (!kept) {
+            /* A server that serves one client at a time would still be serving these. */
+            nf_kept_close(&keep_ref);
+            nf_kept_close(&keep_t);
+        }
+        int r = kept ? nf_play_kept(&keep_ref, p->ref, &x, NULL, p->sensor, p->scale, &ro,
+                                    rep->fatal, sizeof rep->fatal)
+                     : nf_play(p->ref, p->s, &x, NULL, p->sensor, p->scale, &ro, rep->fatal,
+                               sizeof rep->fatal);
+        if (r < 0) {
             nf_exchange_free(&x);
             rc = WC_ERR_UNAVAILABLE;
             break;
         }
-        if (nf_play(p->t, p->s, &x, &ro, p->sensor, p->scale, &to, rep->fatal, sizeof rep->fatal) <
-            0) {
+        r = kept ? nf_play_kept(&keep_t, p->t, &x, &ro, p->sensor, p->scale, &to, rep->fatal,
+                                sizeof rep->fatal)
+                 : nf_play(p->t, p->s, &x, &ro, p->sensor, p->scale, &to, rep->fatal,
+                           sizeof rep->fatal);
+        rep->kept += (unsigned)kept;
+        if (r < 0) {
             nf_outcome_cleanup(&ro);
             nf_exchange_free(&x);
             rc = WC_ERR_UNAVAILABLE;
@@ -338,8 +354,12 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep)
         char sig[64];
         double at = (double)(clk_now_ms() - t0) / 1000.0;
         if (nf_compare(&to, &ro, p->sensor, sig, sizeof sig) && !seen(rep, sig) &&
-            rep->n_found < NF_MAX_FINDINGS && replays(cfg, rep, &tries, &x, &ro, sig))
-            record_finding(cfg, rep, &x, &ro, &to, sig, at);
+            rep->n_found < NF_MAX_FINDINGS) {
+            nf_kept_close(&keep_ref); /* the replays need the servers to themselves */
+            nf_kept_close(&keep_t);
+            if (replays(cfg, rep, &tries, &x, &ro, sig))
+                record_finding(cfg, rep, &x, &ro, &to, sig, at);
+        }
         uint64_t shape = nf_shape(&ro, p->sensor);
         if (new_shape(pool, shape))
             add_to_pool(pool, cfg, &x, &ro, shape);
@@ -360,6 +380,8 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep)
         nf_outcome_cleanup(&to);
         nf_exchange_free(&x);
     }
+    nf_kept_close(&keep_ref);
+    nf_kept_close(&keep_t);
     rep->secs = (double)(clk_now_ms() - t0) / 1000.0;
     rep->corpus = pool->n;
     for (size_t i = 0; i < pool->n; i++)

@@ -128,6 +128,7 @@ static void merge(const struct nf_config *cfg, struct nf_report *rep, struct nf_
 {
     rep->exchanges += w->exchanges;
     rep->unconfirmed += w->unconfirmed;
+    rep->kept += w->kept;
     if (w->corpus > rep->corpus)
         rep->corpus = w->corpus;
     if (w->corpus_loaded > rep->corpus_loaded)
@@ -171,8 +172,8 @@ int nf_campaign_jobs(const struct nf_config *cfg, unsigned jobs, int (*init)(uns
     memset(rep, 0, sizeof *rep);
     if (jobs < 1 || jobs > NF_MAX_JOBS)
         return WC_ERR_ARG;
-    struct shared_figures *fig = mmap(NULL, jobs * sizeof *fig, PROT_READ | PROT_WRITE,
-                                      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    struct shared_figures *fig =
+        mmap(NULL, jobs * sizeof *fig, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (fig == MAP_FAILED)
         return WC_ERR_NOMEM;
     memset(fig, 0, jobs * sizeof *fig);

@@ -38,7 +38,7 @@ size_t nf_rng_below(struct nf_rng *r, size_t n);
 #define NF_REF_STALL_MS 500
 #define NF_SETTLE_MS 1
 /* The longest pause one step of an exchange makes (a sleep, or a send's pauses in all). */
-#define NF_MAX_PAUSE_MS 20
+#define NF_MAX_PAUSE_MS 5
 
 /* One exchange: the actions of a case (connect, udp, send, shutdown, close, reset, sleep) and
  * a drain before each close and at the end, so that every reply is taken in. Owns its steps. */
@@ -94,6 +94,25 @@ void nf_outcome_cleanup(struct nf_outcome *o);
 int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x,
             const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o,
             char *err, size_t errlen);
+
+/* A connection kept open to one server across exchanges (the fast path). */
+struct nf_kept {
+    int fd;          /* -1: none */
+    unsigned starts; /* the server instance it belongs to (target.starts when opened) */
+};
+void nf_kept_init(struct nf_kept *k);
+void nf_kept_close(struct nf_kept *k);
+
+/* Can |x| be played on a kept connection with the same meaning as on a fresh one: one TCP
+ * connection, sends without pauses that end on a line's end, its drain, perhaps its close. */
+int nf_keepable(const struct nf_exchange *x, const struct suite *s);
+
+/* nf_play for a keepable exchange, on |k|'s connection (opened when there is none; closed when
+ * the server closes it). Every difference it shows is replayed through nf_play's engine path
+ * (a case file) before it counts, so what a kept connection carries over cannot make one. */
+int nf_play_kept(struct nf_kept *k, struct target *t, const struct nf_exchange *x,
+                 const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o,
+                 char *err, size_t errlen);
 
 /* Does the case file |text| fail against |t| and pass against |ref| (each started if
  * needed)? 1 when it does: the finding is confirmed. */
@@ -183,6 +202,7 @@ struct nf_report {
     struct nf_finding found[NF_MAX_FINDINGS];
     size_t n_found;
     unsigned unconfirmed;  /* differences that did not replay as a case file (timing) */
+    unsigned kept;         /* exchanges played on a kept connection */
     char fatal[512];       /* why a server could not be started, when it could not */
 };
 

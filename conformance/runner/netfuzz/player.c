@@ -1,11 +1,15 @@
 /* player.c -- an exchange played against a server, what came back, and how two plays differ. */
 #include "netfuzz/netfuzz.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "clock.h"
 #include "engine/engine.h"
+#include "net.h"
 #include "sensor_session.h"
 #include "status.h"
 
@@ -74,8 +78,7 @@ int nf_confirms(const char *text, const struct suite *s, struct target *t, struc
 
 /* The replies the reference's own logic gives to the lines sent on connection |name| before
  * step |upto| (and to the last, unended one when it was half-closed): how many lines. */
-static size_t sensor_lines_due(const struct nf_exchange *x, size_t upto, const char *name,
-                               int shut)
+static size_t sensor_lines_due(const struct nf_exchange *x, size_t upto, const char *name, int shut)
 {
     struct sensor_session ss;
     struct sensor_event ev;
@@ -155,8 +158,8 @@ static void set_wants(const struct nf_exchange *x, const struct nf_outcome *ref,
 }
 
 int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x,
-            const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o,
-            char *err, size_t errlen)
+            const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o, char *err,
+            size_t errlen)
 {
     memset(o, 0, sizeof *o);
     if (target_ensure(t, err, errlen) < 0)
@@ -209,6 +212,122 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
             o->died = 1;
             proc_describe_end(t->proc, o->how, sizeof o->how);
             target_stop(t); /* the next play starts a fresh one */
+        }
+    }
+    return 0;
+}
+
+int nf_keepable(const struct nf_exchange *x, const struct suite *s)
+{
+    if (s->udp || x->n < 3 || x->steps[0].op != CF_CONNECT)
+        return 0;
+    const unsigned char *last = NULL;
+    for (size_t i = 1; i < x->n; i++) {
+        const struct cf_step *st = &x->steps[i];
+        int end = i + 1 == x->n;
+        if (st->op == CF_SEND && !st->delay_ms) {
+            if (st->data.len)
+                last = st->data.bytes + st->data.len - 1;
+        } else if (!(st->op == CF_DRAIN && (end || x->steps[i + 1].op == CF_CLOSE)) &&
+                   !(st->op == CF_CLOSE && end)) {
+            return 0;
+        }
+    }
+    /* Whole lines only: the next exchange on the connection starts on a fresh line. */
+    return last && *last == '\n';
+}
+
+void nf_kept_init(struct nf_kept *k)
+{
+    k->fd = -1;
+    k->starts = 0;
+}
+
+void nf_kept_close(struct nf_kept *k)
+{
+    if (k->fd >= 0)
+        close(k->fd);
+    nf_kept_init(k);
+}
+
+/* Reads what comes on the kept connection into |c| until |want| bytes (or, with |lines|,
+ * newlines) are in, it stalls, or the time is up; then for |settle| ms more. */
+static void kept_read(struct nf_kept *k, struct nf_conn_out *c, const struct cf_step *d,
+                      double scale)
+{
+    unsigned char buf[4096];
+    size_t lines = 0;
+    int64_t end = clk_now_ms() + (int64_t)(d->timeout_ms * scale);
+    for (;;) {
+        int met = c->rx.len >= d->want_bytes && lines >= d->want_lines;
+        int64_t now = clk_now_ms();
+        int64_t wait = met ? (int64_t)(d->ms * scale) : end - now;
+        if (!met && d->stall_ms && wait > (int64_t)(d->stall_ms * scale))
+            wait = (int64_t)(d->stall_ms * scale);
+        if (wait < 0)
+            wait = 0;
+        net_ack_now(k->fd);
+        ssize_t n = net_read_timeout(k->fd, buf, sizeof buf, (int)wait);
+        if (n > 0) {
+            bytes_append(&c->rx, buf, (size_t)n);
+            for (ssize_t i = 0; i < n; i++)
+                lines += buf[i] == '\n';
+            continue;
+        }
+        if (n == 0 || (n < 0 && n != -ETIMEDOUT)) {
+            c->closed = n == 0 ? CF_CLOSE_FIN : CF_CLOSE_RST;
+            nf_kept_close(k);
+        }
+        break;
+    }
+}
+
+int nf_play_kept(struct nf_kept *k, struct target *t, const struct nf_exchange *x,
+                 const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o,
+                 char *err, size_t errlen)
+{
+    memset(o, 0, sizeof *o);
+    if (target_ensure(t, err, errlen) < 0)
+        return WC_ERR_UNAVAILABLE;
+    if (k->fd >= 0 && k->starts != t->starts)
+        nf_kept_close(k); /* a new instance: the old connection went with the old one */
+    struct nf_conn_out *c = conn_of(o, x->steps[0].name);
+    if (k->fd < 0) {
+        int fd = net_tcp_connect(&t->addr, (int)(1000 * scale));
+        if (fd < 0) {
+            c->closed = CF_CLOSE_RST; /* refused: as a reset, for the comparison */
+        } else {
+            net_set_nodelay(fd, 1);
+            k->fd = fd;
+            k->starts = t->starts;
+        }
+    }
+    struct cf_step steps[NF_MAX_STEPS];
+    set_wants(x, ref, sensor, 0, steps);
+    for (size_t i = 0; k->fd >= 0 && i < x->n; i++) {
+        const struct cf_step *st = &steps[i];
+        if (st->op == CF_SEND) {
+            size_t piece = st->chunk ? st->chunk : st->data.len;
+            for (size_t at = 0; at < st->data.len && k->fd >= 0; at += piece) {
+                size_t n = st->data.len - at < piece ? st->data.len - at : piece;
+                if (net_write_all(k->fd, st->data.bytes + at, n) < 0) {
+                    c->closed = CF_CLOSE_RST;
+                    nf_kept_close(k);
+                }
+            }
+        } else if (st->op == CF_DRAIN) {
+            kept_read(k, c, st, scale);
+        }
+    }
+    if (t->proc) {
+        char sig[64];
+        int odd = ref && nf_compare(o, ref, sensor, sig, sizeof sig);
+        proc_wait(t->proc, odd ? 20 : 0);
+        if (!proc_running(t->proc)) {
+            o->died = 1;
+            proc_describe_end(t->proc, o->how, sizeof o->how);
+            target_stop(t);
+            nf_kept_close(k);
         }
     }
     return 0;

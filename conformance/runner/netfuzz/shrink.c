@@ -125,8 +125,8 @@ static int coarsen(struct nf_exchange *x, const char *sig, const struct nf_pair 
     return kept;
 }
 
-unsigned nf_shrink(struct nf_exchange *x, const char *sig, const struct nf_pair *p,
-                   unsigned budget, unsigned max_ms)
+unsigned nf_shrink(struct nf_exchange *x, const char *sig, const struct nf_pair *p, unsigned budget,
+                   unsigned max_ms)
 {
     unsigned plays = 0;
     struct budget b = {budget, clk_now_ms() + (int64_t)max_ms};
