@@ -21,14 +21,16 @@
 static const char usage[] =
     "usage: wirecheck fuzz SUITE --exec 'CMD' [options]\n"
     "\n"
-    "Plays exchanges made from SUITE's cases and mutated (bytes, SensorData tokens, chunking,\n"
-    "pauses, line endings, half-closes and resets) against the server CMD and against the\n"
-    "reference, and reports where they differ: a crash, another reply, another close. Each new\n"
-    "difference is written to the findings folder as a case file, checked to fail the target\n"
-    "and pass the reference. Server suites: tcp-echo, tcp-echo-threaded, udp-echo, sensor.\n"
+    "Plays exchanges made from SUITE's cases and mutated (bytes, SensorData tokens, sizes at\n"
+    "buffer edges, chunking, pauses, line endings, half-closes and resets) against the program\n"
+    "CMD and against the reference, and reports where they differ. A server suite: another\n"
+    "reply, another close, a crash, descriptors or memory that keep growing. A client suite\n"
+    "(the fuzzer plays a mutated server): another exit status, other output, a hang, a\n"
+    "crash, another request. A difference counts once it replays as a case file (it fails the\n"
+    "target and passes the reference); it is then shrunk and written to the findings folder.\n"
     "\n"
     "options:\n"
-    "  --exec 'CMD'          the server under test ({addr} or {port} as for run)\n"
+    "  --exec 'CMD'          the program under test ({addr} or {port} as for run)\n"
     "  --reference 'CMD'     the oracle (default: wirecheck's own reference program for SUITE)\n"
     "  --runs N              exchanges to play (default 200)\n"
     "  --time SECONDS        stop after this long, whatever --runs (default: none)\n"
@@ -45,7 +47,7 @@ static const char usage[] =
     "  --sandbox M           auto (default), require or off, as for run\n"
     "  --format F            text (default) or json (one object on stdout)\n"
     "\n"
-    "exit codes: 0 no difference, 1 differences found, 2 usage, 3 a server could not be\n"
+    "exit codes: 0 no finding, 1 findings, 2 usage, 3 a server or client could not be\n"
     "            started\n";
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
@@ -244,12 +246,6 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
     struct suite *s = cli_load_suite(cli, suite_name);
     if (!s)
         return 2;
-    if (s->client_role) {
-        suite_free(s);
-        return usage_error("%s: client suites cannot be fuzzed yet, only servers (tcp-echo, "
-                           "tcp-echo-threaded, udp-echo, sensor)",
-                           suite_name);
-    }
     int sensor = strcmp(suite_name, "sensor") == 0;
     char ref_cmd[PATH_MAX + 128];
     if (!reference) {

@@ -131,7 +131,7 @@ static int transcript_text(const struct nf_exchange *x0, const struct nf_outcome
         rc = bytes_printf(out, "## the %s exchange (%zu steps, %zu bytes sent), as a case\n",
                           k ? "shrunk" : "first", xs[k]->n, bytes_sent(xs[k]));
         if (rc == 0)
-            rc = nf_case_text(xs[k], rs[k], k ? "shrunk.1" : "first.1", "-", "-", out);
+            rc = nf_case_text(xs[k], rs[k], k ? "shrunk.001" : "first.001", "-", "-", out);
         if (rc == 0)
             rc = bytes_puts(out, "\n## what the reference sent back\n");
         if (rc == 0)
@@ -260,8 +260,10 @@ static int replays(const struct nf_config *cfg, struct nf_report *rep, struct tr
     if (strncmp(sig, "crash", 5) == 0)
         return 1; /* the target died: nothing to wait out */
     struct bytes text;
+    char id[80];
+    snprintf(id, sizeof id, "%s.999", cfg->suite_name); /* the form case ids must have */
     bytes_init(&text, 0);
-    int ok = nf_case_text(x, ro, "replay.1", "-", "-", &text) == 0 &&
+    int ok = nf_case_text(x, ro, id, "-", x->seed ? x->seed->requirement : "X-1", &text) == 0 &&
              nf_confirms(bytes_str(&text), p->s, p->t, p->ref, p->scale);
     bytes_cleanup(&text);
     if (!ok) {

@@ -59,6 +59,7 @@ void nf_exchange_free(struct nf_exchange *x)
 int nf_exchange_copy(const struct nf_exchange *x, struct nf_exchange *out)
 {
     out->seed = x->seed;
+    out->client = x->client;
     out->n = 0;
     out->steps = calloc(NF_MAX_STEPS, sizeof *out->steps);
     if (!out->steps)
@@ -75,8 +76,8 @@ int nf_exchange_copy(const struct nf_exchange *x, struct nf_exchange *out)
 
 static int is_action(enum cf_op op)
 {
-    return op == CF_CONNECT || op == CF_UDP || op == CF_SEND || op == CF_SHUTDOWN ||
-           op == CF_CLOSE || op == CF_RESET || op == CF_SLEEP;
+    return op == CF_CONNECT || op == CF_UDP || op == CF_ACCEPT || op == CF_SEND ||
+           op == CF_SHUTDOWN || op == CF_CLOSE || op == CF_RESET || op == CF_SLEEP;
 }
 
 static int ends_conn(enum cf_op op)
@@ -89,8 +90,94 @@ static int ends_conn(enum cf_op op)
  * is done on it; nothing follows its close or reset; and it is drained exactly once, just
  * before that close or reset, or at the end. Steps that break it are dropped.
  */
+static void drain_step(struct cf_step *d, const char *name)
+{
+    memset(d, 0, sizeof *d);
+    d->op = CF_DRAIN;
+    d->ms = NF_QUIET_MS;
+    snprintf(d->name, sizeof d->name, "%s", name);
+}
+
+/* Pauses bounded per step: a pause shows a server that frames by read() as well as a long one
+ * does, and every millisecond of one is paid twice per exchange. */
+static void bound_pauses(struct cf_step *st)
+{
+    if (st->op == CF_SLEEP && st->ms > NF_MAX_PAUSE_MS)
+        st->ms = NF_MAX_PAUSE_MS;
+    if (st->op == CF_SEND && st->chunk && st->delay_ms) {
+        size_t pieces = (st->data.len + st->chunk - 1) / st->chunk;
+        unsigned most = pieces > 1 ? (unsigned)(NF_MAX_PAUSE_MS / (pieces - 1)) : 0;
+        if (st->delay_ms > most)
+            st->delay_ms = most;
+    }
+}
+
+/*
+ * The client-suite invariant: the runner is the server. Each connection is accepted once (the
+ * UDP socket "server" is always there); the client's request is drained right after the
+ * accept (or before the first reply on "server"); whatever else it sends, once more before a
+ * close or reset, or at the end. Steps that break it are dropped.
+ */
+static void normalize_client(struct nf_exchange *x)
+{
+    struct cf_step keep[NF_MAX_STEPS];
+    size_t k = 0;
+    char open[8][CF_NAME_MAX], done[8][CF_NAME_MAX];
+    size_t n_open = 0, n_done = 0;
+    for (size_t i = 0; i < x->n; i++) {
+        struct cf_step *st = &x->steps[i];
+        int is_open = 0, is_done = 0;
+        for (size_t j = 0; j < n_open; j++)
+            is_open |= strcmp(open[j], st->name) == 0;
+        for (size_t j = 0; j < n_done; j++)
+            is_done |= strcmp(done[j], st->name) == 0;
+        int server = strcmp(st->name, "server") == 0;
+        int ok;
+        if (st->op == CF_DRAIN || st->op == CF_CONNECT || st->op == CF_UDP)
+            ok = 0;
+        else if (st->op == CF_SLEEP)
+            ok = 1;
+        else if (st->op == CF_ACCEPT)
+            ok = !is_open && !is_done && !server && n_open < 8;
+        else
+            ok = !is_done && (is_open || (server && n_open < 8));
+        if (!ok || k + 3 >= NF_MAX_STEPS) {
+            step_free(st);
+            continue;
+        }
+        bound_pauses(st);
+        if (!is_open) {
+            snprintf(open[n_open++], CF_NAME_MAX, "%s", st->name);
+            if (st->op == CF_ACCEPT) {
+                keep[k++] = *st;
+                drain_step(&keep[k++], st->name);
+                continue;
+            }
+            drain_step(&keep[k++], st->name); /* "server": the request tells where to reply */
+        }
+        if (ends_conn(st->op)) {
+            drain_step(&keep[k++], st->name);
+            snprintf(done[n_done++], CF_NAME_MAX, "%s", st->name);
+        }
+        keep[k++] = *st;
+    }
+    for (size_t j = 0; j < n_open && k + 1 < NF_MAX_STEPS; j++) {
+        int is_done = 0;
+        for (size_t d = 0; d < n_done; d++)
+            is_done |= strcmp(done[d], open[j]) == 0;
+        if (!is_done)
+            drain_step(&keep[k++], open[j]);
+    }
+    memcpy(x->steps, keep, k * sizeof keep[0]);
+    x->n = k;
+}
+
 static void normalize(struct nf_exchange *x)
 {
+    if (x->client) {
+        normalize_client(x);
+        return;
+    }
     struct cf_step keep[NF_MAX_STEPS];
     size_t k = 0;
     char open[8][CF_NAME_MAX], done[8][CF_NAME_MAX];
@@ -118,16 +205,7 @@ static void normalize(struct nf_exchange *x)
             step_free(st);
             continue;
         }
-        /* Pauses bounded per step: a pause shows a server that frames by read() as well as
-         * a long one does, and every millisecond of one is paid twice per exchange. */
-        if (st->op == CF_SLEEP && st->ms > NF_MAX_PAUSE_MS)
-            st->ms = NF_MAX_PAUSE_MS;
-        if (st->op == CF_SEND && st->chunk && st->delay_ms) {
-            size_t pieces = (st->data.len + st->chunk - 1) / st->chunk;
-            unsigned most = pieces > 1 ? (unsigned)(NF_MAX_PAUSE_MS / (pieces - 1)) : 0;
-            if (st->delay_ms > most)
-                st->delay_ms = most;
-        }
+        bound_pauses(st);
         if (st->op == CF_CONNECT || st->op == CF_UDP)
             snprintf(open[n_open++], CF_NAME_MAX, "%s", st->name);
         if (ends_conn(st->op)) {
@@ -173,21 +251,25 @@ int nf_exchange_from_case(const struct cf_case *c, struct nf_exchange *x)
 {
     x->seed = c;
     x->n = 0;
+    x->client = 0;
+    for (size_t i = 0; i < c->n_steps; i++)
+        x->client |= c->steps[i].op == CF_ACCEPT || strcmp(c->steps[i].name, "server") == 0;
     x->steps = calloc(NF_MAX_STEPS, sizeof *x->steps);
     if (!x->steps)
         return WC_ERR_NOMEM;
     size_t bytes = 0, conns = 0;
     for (size_t i = 0; i < c->n_steps; i++) {
         const struct cf_step *st = &c->steps[i];
-        if (st->op == CF_PARALLEL || st->op == CF_REPEAT || st->op == CF_ACCEPT ||
-            st->data.n_index || x->n + 2 >= NF_MAX_STEPS) {
+        if (st->op == CF_PARALLEL || st->op == CF_REPEAT || st->data.n_index ||
+            x->n + 3 >= NF_MAX_STEPS) {
             nf_exchange_free(x);
             return -1;
         }
         if (!is_action(st->op))
             continue;
         bytes += st->data.len;
-        conns += st->op == CF_CONNECT || st->op == CF_UDP;
+        conns += st->op == CF_CONNECT || st->op == CF_UDP || st->op == CF_ACCEPT ||
+                 (x->client && st->op == CF_SEND);
         if (bytes > NF_MAX_BYTES || step_copy(st, &x->steps[x->n]) < 0) {
             nf_exchange_free(x);
             return -1;

@@ -36,6 +36,10 @@ size_t nf_rng_below(struct nf_rng *r, size_t n);
 /* The same for the reference's own drain (what the model says is due but does not come: a
  * serial server serving another connection). */
 #define NF_REF_STALL_MS 500
+/* A client under test: how long its request may take (it starts a process, perhaps in a
+ * sandbox), and how long it may take to end once the exchange is over. */
+#define NF_CLIENT_START_MS 3000
+#define NF_CLIENT_EXIT_MS 3000
 #define NF_SETTLE_MS 1
 /* The longest pause one step of an exchange makes (a sleep, or a send's pauses in all). */
 #define NF_MAX_PAUSE_MS 5
@@ -45,6 +49,8 @@ size_t nf_rng_below(struct nf_rng *r, size_t n);
 struct nf_exchange {
     struct cf_step *steps;
     size_t n;
+    int client; /* of a client suite: the runner accepts and replies; each connection drained
+                   for the client's request, then before its close or at the end */
     const struct cf_case *seed; /* the case it was made from (its requirement names findings) */
 };
 
@@ -72,14 +78,19 @@ struct nf_conn_out {
     struct bytes rx; /* every byte received (UDP: datagrams, each prefixed by its length,
                         and by "[other]" when it came from another address than the server's) */
     size_t datagrams;
-    int closed;      /* 0 open, CF_CLOSE_FIN, CF_CLOSE_RST */
+    int closed; /* 0 open, CF_CLOSE_FIN, CF_CLOSE_RST */
 };
 
 struct nf_outcome {
     struct nf_conn_out conn[8];
     size_t n;
-    int died;      /* the server died during the exchange */
+    int died;      /* the server died during the exchange (a client: of a signal) */
     char how[128]; /* how, when it died */
+    /* Client suites: how the client ended and what it printed. */
+    int client;
+    int hung;         /* still running when the exchange ended */
+    int status;       /* its exit status (0..255) when it exited */
+    struct bytes out; /* its stdout, the address it was given written as {server} */
 };
 
 void nf_outcome_cleanup(struct nf_outcome *o);
@@ -92,8 +103,8 @@ void nf_outcome_cleanup(struct nf_outcome *o);
  * with |err| when the server cannot be started.
  */
 int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x,
-            const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o,
-            char *err, size_t errlen);
+            const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o, char *err,
+            size_t errlen);
 
 /* A connection kept open to one server across exchanges (the fast path). */
 struct nf_kept {
@@ -143,8 +154,8 @@ struct nf_pair {
  * only when a play against both servers shows the same difference. At most |budget| plays
  * of the pair and |max_ms| of wall-clock time. Returns how many plays it used.
  */
-unsigned nf_shrink(struct nf_exchange *x, const char *sig, const struct nf_pair *p,
-                   unsigned budget, unsigned max_ms);
+unsigned nf_shrink(struct nf_exchange *x, const char *sig, const struct nf_pair *p, unsigned budget,
+                   unsigned max_ms);
 
 /*
  * Writes |x| as a case file into |out|: its actions, with each drain replaced by what the
@@ -162,15 +173,14 @@ int nf_outcome_text(const struct nf_outcome *o, struct bytes *out);
 struct nf_config {
     const char *suite_name;
     struct nf_pair pair;
-    unsigned runs;         /* exchanges to play */
-    unsigned secs;         /* 0: no time limit */
+    unsigned runs; /* exchanges to play */
+    unsigned secs; /* 0: no time limit */
     uint64_t seed;
-    const char *findings;  /* folder for the case files (must exist) */
-    const char *corpus;    /* folder the pool is read from and written to, or NULL */
-    unsigned shrink;       /* plays of the pair spent shrinking each finding (0: none) */
+    const char *findings; /* folder for the case files (must exist) */
+    const char *corpus;   /* folder the pool is read from and written to, or NULL */
+    unsigned shrink;      /* plays of the pair spent shrinking each finding (0: none) */
     /* Called about twice a second with the figures so far (a terminal's status line). */
-    void (*progress)(unsigned exchanges, double secs, size_t corpus, size_t findings,
-                     void *ctx);
+    void (*progress)(unsigned exchanges, double secs, size_t corpus, size_t findings, void *ctx);
     void *ctx;
 };
 
@@ -186,24 +196,24 @@ struct nf_config {
 #define NF_GROWTH_KIB (64 * 1024)
 
 struct nf_finding {
-    char sig[64];      /* "reply:ACK->ERROR", "crash", "resource:fds" */
-    char file[4096];   /* its case file, or "" when none could be written */
+    char sig[64];          /* "reply:ACK->ERROR", "crash", "resource:fds" */
+    char file[4096];       /* its case file, or "" when none could be written */
     char transcript[4096]; /* the first and the shrunk exchange, what both servers sent */
-    double at_s;       /* when it was first seen */
-    int verified;      /* the case file fails the target and passes the reference */
+    double at_s;           /* when it was first seen */
+    int verified;          /* the case file fails the target and passes the reference */
     size_t steps0, bytes0, steps, bytes; /* the exchange before and after shrinking */
 };
 
 struct nf_report {
     unsigned exchanges;
     double secs;
-    size_t corpus;         /* the pool at the end */
-    size_t corpus_loaded;  /* of which read from --corpus */
+    size_t corpus;        /* the pool at the end */
+    size_t corpus_loaded; /* of which read from --corpus */
     struct nf_finding found[NF_MAX_FINDINGS];
     size_t n_found;
-    unsigned unconfirmed;  /* differences that did not replay as a case file (timing) */
-    unsigned kept;         /* exchanges played on a kept connection */
-    char fatal[512];       /* why a server could not be started, when it could not */
+    unsigned unconfirmed; /* differences that did not replay as a case file (timing) */
+    unsigned kept;        /* exchanges played on a kept connection */
+    char fatal[512];      /* why a server could not be started, when it could not */
 };
 
 /*

@@ -1,5 +1,6 @@
 /* player.c -- an exchange played against a server, what came back, and how two plays differ. */
 #include "netfuzz/netfuzz.h"
+#include "netfuzz/internal.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,10 +18,11 @@ void nf_outcome_cleanup(struct nf_outcome *o)
 {
     for (size_t i = 0; i < o->n; i++)
         bytes_cleanup(&o->conn[i].rx);
+    bytes_cleanup(&o->out);
     memset(o, 0, sizeof *o);
 }
 
-static struct nf_conn_out *conn_of(struct nf_outcome *o, const char *name)
+struct nf_conn_out *nf_outcome_conn(struct nf_outcome *o, const char *name)
 {
     for (size_t i = 0; i < o->n; i++)
         if (strcmp(o->conn[i].name, name) == 0)
@@ -34,8 +36,7 @@ static struct nf_conn_out *conn_of(struct nf_outcome *o, const char *name)
 }
 
 /* How the engine reaches the server of |t|: every play and replay of the fuzzer. */
-static void env_for(const struct target *t, const struct suite *s, double scale,
-                    struct engine_env *env)
+void nf_env_for(const struct target *t, const struct suite *s, double scale, struct engine_env *env)
 {
     memset(env, 0, sizeof *env);
     env->udp = s->udp;
@@ -53,6 +54,11 @@ int nf_confirms(const char *text, const struct suite *s, struct target *t, struc
     char err[512];
     if (cf_parse("finding.case", text, strlen(text), CF_KIND_CASE, NULL, &c, err, sizeof err) < 0)
         return 0;
+    if (s->client_role) {
+        int ok = nf_confirms_client(c, s, t, ref, scale);
+        cf_free(c);
+        return ok;
+    }
     int ok = 1;
     for (int k = 0; k < 2 && ok; k++) {
         struct target *x = k ? t : ref;
@@ -61,7 +67,7 @@ int nf_confirms(const char *text, const struct suite *s, struct target *t, struc
             break;
         }
         struct engine_env env;
-        env_for(x, s, scale, &env);
+        nf_env_for(x, s, scale, &env);
         struct engine_result r;
         engine_result_init(&r, 0);
         engine_play(&env, c->steps, c->n_steps, (unsigned)(8000 * scale), &r);
@@ -110,8 +116,36 @@ static size_t sensor_lines_due(const struct nf_exchange *x, size_t upto, const c
  * reference logic owes: echo, every byte sent; sensor, a line per line; a close after a
  * half-close. UDP drains keep their quiet wait.
  */
-static void set_wants(const struct nf_exchange *x, const struct nf_outcome *ref, int sensor,
-                      int udp, struct cf_step *steps)
+/*
+ * A client exchange's drain: the first on a connection takes the client's request (a line, or
+ * a datagram), given the time a client takes to start; a later one what else it sent, which
+ * only the reference's outcome tells.
+ */
+static void client_wants(const struct nf_exchange *x, size_t i, const struct nf_outcome *ref,
+                         int udp, struct cf_step *d)
+{
+    int first = 1;
+    for (size_t j = 0; j < i; j++)
+        first &= !(x->steps[j].op == CF_DRAIN && strcmp(x->steps[j].name, d->name) == 0);
+    const struct nf_conn_out *r = NULL;
+    for (size_t k = 0; ref && k < ref->n; k++)
+        if (strcmp(ref->conn[k].name, d->name) == 0)
+            r = &ref->conn[k];
+    if (first) {
+        d->want_lines = !ref || (r && r->rx.len) ? 1 : 0;
+        d->timeout_ms = NF_CLIENT_START_MS;
+        d->stall_ms = 0;
+    } else if (r && udp) {
+        d->want_lines = r->datagrams > 1 ? r->datagrams - 1 : 0;
+    } else if (r) {
+        d->want_bytes = r->rx.len;
+    }
+    if (ref)
+        d->ms = NF_SETTLE_MS;
+}
+
+void nf_set_wants(const struct nf_exchange *x, const struct nf_outcome *ref, int sensor, int udp,
+                  struct cf_step *steps)
 {
     for (size_t i = 0; i < x->n; i++) {
         struct cf_step *d = &steps[i];
@@ -122,6 +156,10 @@ static void set_wants(const struct nf_exchange *x, const struct nf_outcome *ref,
         d->ms = 0;
         d->timeout_ms = NF_WAIT_MS;
         d->stall_ms = NF_REF_STALL_MS;
+        if (x->client) {
+            client_wants(x, i, ref, udp, d);
+            continue;
+        }
         if (ref) {
             d->ms = NF_SETTLE_MS;
             d->stall_ms = NF_STALL_MS;
@@ -157,27 +195,13 @@ static void set_wants(const struct nf_exchange *x, const struct nf_outcome *ref,
     }
 }
 
-int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x,
-            const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o, char *err,
-            size_t errlen)
+void nf_outcome_collect(struct engine_result *res, const struct suite *s, const char *server,
+                        struct nf_outcome *o)
 {
-    memset(o, 0, sizeof *o);
-    if (target_ensure(t, err, errlen) < 0)
-        return WC_ERR_UNAVAILABLE;
-    struct engine_env env;
-    env_for(t, s, scale, &env);
-    struct engine_result res;
-    engine_result_init(&res, 0);
-    for (size_t i = 0; i < x->n; i++)
-        if (x->steps[i].op == CF_CONNECT || x->steps[i].op == CF_UDP)
-            conn_of(o, x->steps[i].name);
-    struct cf_step steps[NF_MAX_STEPS];
-    set_wants(x, ref, sensor, s->udp, steps);
-    engine_play(&env, steps, x->n, (unsigned)(5000 * scale), &res);
-    pthread_mutex_lock(&res.tr.mu);
-    for (size_t i = 0; i < res.tr.n; i++) {
-        const struct tr_event *e = &res.tr.ev[i];
-        struct nf_conn_out *c = e->conn[0] ? conn_of(o, e->conn) : NULL;
+    pthread_mutex_lock(&res->tr.mu);
+    for (size_t i = 0; i < res->tr.n; i++) {
+        const struct tr_event *e = &res->tr.ev[i];
+        struct nf_conn_out *c = e->conn[0] ? nf_outcome_conn(o, e->conn) : NULL;
         if (!c)
             continue;
         if (e->kind == TR_RECV) {
@@ -188,11 +212,11 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
             bytes_append(&c->rx, e->data, e->shown);
             if (e->shown < e->len)
                 bytes_printf(&c->rx, "[+%zu]", e->len - e->shown);
-        } else if (s->udp && e->kind == TR_EVENT && e->text &&
+        } else if (s->udp && server && e->kind == TR_EVENT && e->text &&
                    strncmp(e->text, "datagram of", 11) == 0) {
             /* The server's own address or another: what a client that checks it sees. */
             const char *from = strstr(e->text, " from ");
-            if (from && strcmp(from + 6, t->addr_text) != 0)
+            if (from && strcmp(from + 6, server) != 0)
                 bytes_puts(&c->rx, "[other]");
         } else if (e->kind == TR_EVENT && e->text && !c->closed) {
             if (strstr(e->text, "peer closed"))
@@ -201,7 +225,29 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
                 c->closed = CF_CLOSE_RST;
         }
     }
-    pthread_mutex_unlock(&res.tr.mu);
+    pthread_mutex_unlock(&res->tr.mu);
+}
+
+int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x,
+            const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o, char *err,
+            size_t errlen)
+{
+    if (s->client_role)
+        return nf_play_client(t, s, x, ref, scale, o, err, errlen);
+    memset(o, 0, sizeof *o);
+    if (target_ensure(t, err, errlen) < 0)
+        return WC_ERR_UNAVAILABLE;
+    struct engine_env env;
+    nf_env_for(t, s, scale, &env);
+    struct engine_result res;
+    engine_result_init(&res, 0);
+    for (size_t i = 0; i < x->n; i++)
+        if (x->steps[i].op == CF_CONNECT || x->steps[i].op == CF_UDP)
+            nf_outcome_conn(o, x->steps[i].name);
+    struct cf_step steps[NF_MAX_STEPS];
+    nf_set_wants(x, ref, sensor, s->udp, steps);
+    engine_play(&env, steps, x->n, (unsigned)(5000 * scale), &res);
+    nf_outcome_collect(&res, s, t->addr_text, o);
     engine_result_cleanup(&res);
     if (t->proc) {
         /* A program that misbehaved may be dying of it: give it a moment to show. */
@@ -219,7 +265,7 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
 
 int nf_keepable(const struct nf_exchange *x, const struct suite *s)
 {
-    if (s->udp || x->n < 3 || x->steps[0].op != CF_CONNECT)
+    if (s->udp || s->client_role || x->n < 3 || x->steps[0].op != CF_CONNECT)
         return 0;
     const unsigned char *last = NULL;
     for (size_t i = 1; i < x->n; i++) {
@@ -291,7 +337,7 @@ int nf_play_kept(struct nf_kept *k, struct target *t, const struct nf_exchange *
         return WC_ERR_UNAVAILABLE;
     if (k->fd >= 0 && k->starts != t->starts)
         nf_kept_close(k); /* a new instance: the old connection went with the old one */
-    struct nf_conn_out *c = conn_of(o, x->steps[0].name);
+    struct nf_conn_out *c = nf_outcome_conn(o, x->steps[0].name);
     if (k->fd < 0) {
         int fd = net_tcp_connect(&t->addr, (int)(1000 * scale));
         if (fd < 0) {
@@ -303,7 +349,7 @@ int nf_play_kept(struct nf_kept *k, struct target *t, const struct nf_exchange *
         }
     }
     struct cf_step steps[NF_MAX_STEPS];
-    set_wants(x, ref, sensor, 0, steps);
+    nf_set_wants(x, ref, sensor, 0, steps);
     for (size_t i = 0; k->fd >= 0 && i < x->n; i++) {
         const struct cf_step *st = &steps[i];
         if (st->op == CF_SEND) {
@@ -348,7 +394,7 @@ static const char *line_kind(const struct bytes *b, size_t at)
     return "other";
 }
 
-static const char *close_name(int c)
+const char *nf_close_name(int c)
 {
     return c == CF_CLOSE_FIN ? "fin" : c == CF_CLOSE_RST ? "rst" : "none";
 }
@@ -356,6 +402,8 @@ static const char *close_name(int c)
 int nf_compare(const struct nf_outcome *target, const struct nf_outcome *ref, int sensor, char *sig,
                size_t siglen)
 {
+    if (ref->client)
+        return nf_compare_client(target, ref, sig, siglen);
     if (target->died) {
         snprintf(sig, siglen, "crash");
         return 1;
@@ -383,8 +431,8 @@ int nf_compare(const struct nf_outcome *target, const struct nf_outcome *ref, in
         /* The reference closed and the target did not (or the other way round). */
         if (target->conn[i].closed != ref->conn[i].closed &&
             !(ref->conn[i].closed && target->conn[i].closed)) {
-            snprintf(sig, siglen, "close:%s->%s", close_name(ref->conn[i].closed),
-                     close_name(target->conn[i].closed));
+            snprintf(sig, siglen, "close:%s->%s", nf_close_name(ref->conn[i].closed),
+                     nf_close_name(target->conn[i].closed));
             return 1;
         }
     }
@@ -420,135 +468,4 @@ uint64_t nf_shape(const struct nf_outcome *ref, int sensor)
         h = mix(h, '|');
     }
     return h;
-}
-
-/* Appends |p|[0..n) as a case-file string literal. */
-static int literal(struct bytes *out, const unsigned char *p, size_t n)
-{
-    int rc = bytes_puts(out, "\"");
-    for (size_t i = 0; rc == 0 && i < n; i++) {
-        unsigned char c = p[i];
-        if (c == '"' || c == '\\')
-            rc = bytes_printf(out, "\\%c", c);
-        else if (c == '\n')
-            rc = bytes_puts(out, "\\n");
-        else if (c == '\r')
-            rc = bytes_puts(out, "\\r");
-        else if (c == '\t')
-            rc = bytes_puts(out, "\\t");
-        else if (c < 0x20 || c >= 0x7f)
-            rc = bytes_printf(out, "\\x%02x", c);
-        else
-            rc = bytes_append(out, &c, 1);
-    }
-    return rc ? rc : bytes_puts(out, "\"");
-}
-
-/* The datagrams of a UDP connection's record ("[N]" and N bytes each, "[other]" before one
- * from elsewhere) as expect-datagram steps. */
-static int datagram_expects(struct bytes *out, const char *name, const struct bytes *rx)
-{
-    int rc = 0;
-    for (size_t at = 0; rc == 0 && at < rx->len;) {
-        const char *p = (const char *)rx->data + at;
-        if (rx->len - at >= 7 && memcmp(p, "[other]", 7) == 0) {
-            at += 7;
-            continue;
-        }
-        char *end;
-        unsigned long n = *p == '[' ? strtoul(p + 1, &end, 10) : 0;
-        if (*p != '[' || *end != ']' || n > rx->len - at)
-            break;
-        at = (size_t)(end + 1 - (const char *)rx->data);
-        size_t shown = n <= rx->len - at ? n : rx->len - at;
-        rc = bytes_printf(out, "expect-datagram %s ", name);
-        if (rc == 0)
-            rc = literal(out, rx->data + at, shown);
-        if (rc == 0)
-            rc = bytes_puts(out, "\n");
-        at += shown;
-    }
-    return rc;
-}
-
-int nf_case_text(const struct nf_exchange *x, const struct nf_outcome *ref, const char *id,
-                 const char *title, const char *requirement, struct bytes *out)
-{
-    int rc = bytes_printf(out,
-                          "# Found by wirecheck fuzz: the reference answers this way, the program "
-                          "under test does not.\nid: %s\ntitle: %s\nrequirement: %s\nlevel: "
-                          "%s\nkeywords: fuzz\n\n",
-                          id, title, requirement,
-                          cf_level_name(x->seed ? x->seed->level : CF_LEVEL_ROBUST));
-    for (size_t i = 0; rc == 0 && i < x->n; i++) {
-        const struct cf_step *st = &x->steps[i];
-        switch (st->op) {
-        case CF_CONNECT:
-        case CF_UDP:
-        case CF_SHUTDOWN:
-        case CF_CLOSE:
-        case CF_RESET:
-            rc = bytes_printf(out, "%s %s\n", cf_op_name(st->op), st->name);
-            break;
-        case CF_SLEEP:
-            rc = bytes_printf(out, "sleep %u\n", st->ms);
-            break;
-        case CF_SEND:
-            rc = bytes_printf(out, "send %s ", st->name);
-            if (rc == 0)
-                rc = literal(out, st->data.bytes, st->data.len);
-            if (rc == 0 && st->chunk)
-                rc = bytes_printf(out, " chunk=%zu", st->chunk);
-            if (rc == 0 && st->chunk && st->delay_ms)
-                rc = bytes_printf(out, " delay=%u", st->delay_ms);
-            if (rc == 0)
-                rc = bytes_puts(out, "\n");
-            break;
-        case CF_DRAIN: {
-            const struct nf_conn_out *c = NULL;
-            for (size_t k = 0; k < ref->n; k++)
-                if (strcmp(ref->conn[k].name, st->name) == 0)
-                    c = &ref->conn[k];
-            if (!c)
-                break;
-            if (c->datagrams) {
-                rc = datagram_expects(out, st->name, &c->rx);
-                if (rc == 0)
-                    rc = bytes_printf(out, "expect-silence %s 200\n", st->name);
-                break;
-            }
-            if (c->rx.len) {
-                rc = bytes_printf(out, "expect %s ", st->name);
-                if (rc == 0)
-                    rc = literal(out, c->rx.data, c->rx.len);
-                if (rc == 0)
-                    rc = bytes_puts(out, "\n");
-            }
-            if (rc == 0)
-                rc = c->closed ? bytes_printf(out, "expect-close %s %s\n", st->name,
-                                              close_name(c->closed))
-                               : bytes_printf(out, "expect-silence %s 200\n", st->name);
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    return rc;
-}
-
-int nf_outcome_text(const struct nf_outcome *o, struct bytes *out)
-{
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < o->n; i++) {
-        rc = bytes_printf(out, "%s: received ", o->conn[i].name);
-        if (rc == 0)
-            rc = literal(out, o->conn[i].rx.data, o->conn[i].rx.len);
-        if (rc == 0)
-            rc = bytes_printf(out, ", then %s\n",
-                              o->conn[i].closed ? close_name(o->conn[i].closed) : "no close");
-    }
-    if (rc == 0 && o->died)
-        rc = bytes_printf(out, "the server %s\n", o->how);
-    return rc;
 }
