@@ -16,6 +16,9 @@
  *   FAULT_UPPER        "normalises" what it echoes to upper case (ECHO-1)
  *   FAULT_WAIT_EOF     collects everything the client sends and echoes it when the client
  *                      half-closes (ECHO-3: a connection carries many exchanges)
+ *   FAULT_LEAK_FD      forgets to close a connection when its client is done: no FIN after
+ *                      the client's (ECHO-4), and a descriptor lost per client, which only
+ *                      many clients show (wirecheck fuzz's resource-growth finding)
  */
 #include <ctype.h>
 #include <errno.h>
@@ -113,7 +116,9 @@ static void serve(int fd)
             break;
 #endif
     }
+#ifndef FAULT_LEAK_FD
     close(fd);
+#endif
 #ifdef FAULT_CRASH_AFTER
     if (had_data) { /* a use-after-free in the cleanup, some time later */
         struct timespec ts = {0, 20 * 1000000L};

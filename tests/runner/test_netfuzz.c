@@ -266,6 +266,76 @@ static void test_netfuzz_udp_case_text(void **state)
     cf_free(c);
 }
 
+static void test_netfuzz_client_exchanges(void **state)
+{
+    (void)state;
+    /* TCP: the request drained after the accept, the rest before the close or at the end. */
+    struct cf_case *c = parse("id: sensor-client.001\ntitle: t\nrequirement: SCLI-1\nlevel: core"
+                              "\n\naccept c\nexpect c \"{}\\n\"\nsend c \"ACK\\n\"\n"
+                              "expect-exit 0\n");
+    struct nf_exchange x;
+    assert_int_equal(nf_exchange_from_case(c, &x), 0);
+    assert_true(x.client);
+    static const enum cf_op tcp[] = {CF_ACCEPT, CF_DRAIN, CF_SEND, CF_DRAIN};
+    assert_int_equal(x.n, sizeof tcp / sizeof tcp[0]);
+    for (size_t i = 0; i < x.n; i++)
+        assert_int_equal(x.steps[i].op, tcp[i]);
+    /* Mutations keep it a client exchange: never a connect, always a request drain first. */
+    struct nf_rng r;
+    nf_rng_seed(&r, 3);
+    for (int i = 0; i < 500; i++) {
+        struct nf_exchange m;
+        assert_int_equal(nf_exchange_copy(&x, &m), 0);
+        nf_mutate(&m, &x, 1, 1, &r);
+        assert_true(m.client);
+        for (size_t k = 0; k < m.n; k++) {
+            assert_true(m.steps[k].op != CF_CONNECT && m.steps[k].op != CF_UDP);
+            if (m.steps[k].op == CF_ACCEPT) {
+                assert_true(k + 1 < m.n);
+                assert_int_equal(m.steps[k + 1].op, CF_DRAIN);
+            }
+        }
+        nf_exchange_free(&m);
+    }
+    nf_exchange_free(&x);
+    cf_free(c);
+    /* UDP: the runner's socket "server" needs no accept; the request comes before the reply. */
+    c = parse("id: udp-echo-client.001\ntitle: t\nrequirement: UCLI-1\nlevel: core\n\n"
+              "expect-datagram server \"hi\" from=any\nsend server \"hi\"\nexpect-exit 0\n");
+    assert_int_equal(nf_exchange_from_case(c, &x), 0);
+    static const enum cf_op udp[] = {CF_DRAIN, CF_SEND, CF_DRAIN};
+    assert_int_equal(x.n, sizeof udp / sizeof udp[0]);
+    for (size_t i = 0; i < x.n; i++) {
+        assert_int_equal(x.steps[i].op, udp[i]);
+        assert_string_equal(x.steps[i].name, "server");
+    }
+    nf_exchange_free(&x);
+    cf_free(c);
+}
+
+static void test_netfuzz_kept_connections(void **state)
+{
+    (void)state;
+    struct suite s;
+    memset(&s, 0, sizeof s);
+    struct cf_case *c = parse(seed_case); /* two connections: never kept */
+    struct nf_exchange x;
+    assert_int_equal(nf_exchange_from_case(c, &x), 0);
+    assert_false(nf_keepable(&x, &s));
+    nf_exchange_free(&x);
+    cf_free(c);
+    c = parse("id: sensor.003\ntitle: t\nrequirement: SEN-1\nlevel: core\n\nconnect a\n"
+              "send a \"{}\\n\"\nexpect a \"x\"\nclose a\n");
+    assert_int_equal(nf_exchange_from_case(c, &x), 0);
+    assert_true(nf_keepable(&x, &s)); /* whole lines on one connection, then its close */
+    nf_exchange_cut(&x, 1, 2, 1);     /* the line's end gone: the next exchange would join it */
+    assert_false(nf_keepable(&x, &s));
+    s.udp = 1;
+    assert_false(nf_keepable(&x, &s));
+    nf_exchange_free(&x);
+    cf_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +345,8 @@ int main(void)
         cmocka_unit_test(test_netfuzz_case_text_parses),
         cmocka_unit_test(test_netfuzz_drop_and_cut_keep_the_invariant),
         cmocka_unit_test(test_netfuzz_udp_case_text),
+        cmocka_unit_test(test_netfuzz_client_exchanges),
+        cmocka_unit_test(test_netfuzz_kept_connections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -290,6 +290,11 @@ static const char record[] = "{\"device_id\":\"d\",\"temperature_c\":1,"
                              "\"humidity_percent\":2,\"timestamp\":3}\n";
 
 /* Words that matter to a SensorData parser, and bytes that matter to any. */
+/* Lines an echo server written by a student may treat as commands, and line ends. */
+static const char *const echo_tokens[] = {
+    "\n", "\r\n", "quit\n", "exit\n", "QUIT\r\n", "bye\n", "\n\n", "close\n",
+};
+
 static const char *const sensor_tokens[] = {
     "\"device_id\"",
     "\"temperature_c\"",
@@ -400,7 +405,7 @@ static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, s
             const char *t =
                 sensor
                     ? sensor_tokens[nf_rng_below(r, sizeof sensor_tokens / sizeof sensor_tokens[0])]
-                    : "\n";
+                    : echo_tokens[nf_rng_below(r, sizeof echo_tokens / sizeof echo_tokens[0])];
             size_t tl = strlen(t);
             if (tl <= room)
                 splice(st, at, nf_rng_below(r, 3) ? 0 : nf_rng_below(r, 8), t, tl);
