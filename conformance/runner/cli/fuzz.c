@@ -19,7 +19,7 @@
 #include "status.h"
 
 static const char usage[] =
-    "usage: wirecheck fuzz SUITE --exec 'CMD' [options]\n"
+    "usage: wirecheck fuzz SUITE (--exec 'CMD' | --connect HOST:PORT) [options]\n"
     "\n"
     "Plays exchanges made from SUITE's cases and mutated (bytes, SensorData tokens, sizes at\n"
     "buffer edges, chunking, pauses, line endings, half-closes and resets) against the program\n"
@@ -31,6 +31,8 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --exec 'CMD'          the program under test ({addr} or {port} as for run)\n"
+    "  --connect HOST:PORT   a server that is already running (no crash or growth findings:\n"
+    "                        wirecheck does not see its process)\n"
     "  --reference 'CMD'     the oracle (default: wirecheck's own reference program for SUITE)\n"
     "  --runs N              exchanges to play (default 200)\n"
     "  --time SECONDS        stop after this long, whatever --runs (default: none)\n"
@@ -104,6 +106,7 @@ static int reference_for(const struct cli *cli, const char *suite, char *out, si
 struct job_setup {
     struct sandbox *sb;
     unsigned uid_base;
+    int shared_net; /* --connect: the server is out there, in this network */
 };
 
 /* A worker's own network (no fixed port meets another worker's) and uids (no worker's
@@ -113,7 +116,7 @@ static int job_init(unsigned k, void *ctx)
     struct job_setup *js = ctx;
     js->sb->uid_base = js->uid_base + 64 * (k + 1);
     proc_become_subreaper();
-    return js->sb->on && net_private_namespace() < 0 ? -1 : 0;
+    return js->sb->on && !js->shared_net && net_private_namespace() < 0 ? -1 : 0;
 }
 
 /* A terminal's status line: what the campaign has done so far. */
@@ -147,6 +150,7 @@ static void print_json(const char *suite_name, const struct nf_report *rep)
         cJSON_AddStringToObject(o, "transcript", f->transcript);
         cJSON_AddBoolToObject(o, "verified", f->verified);
         cJSON_AddNumberToObject(o, "first_seen_s", f->at_s);
+        cJSON_AddNumberToObject(o, "first_seen_exchange", f->at_exchange);
         cJSON_AddNumberToObject(o, "steps_first", (double)f->steps0);
         cJSON_AddNumberToObject(o, "bytes_first", (double)f->bytes0);
         cJSON_AddNumberToObject(o, "steps", (double)f->steps);
@@ -185,6 +189,7 @@ static void print_text(const char *suite_name, const struct nf_report *rep)
 int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
 {
     const char *suite_name = NULL, *exec = NULL, *reference = NULL, *findings = "findings";
+    const char *connect = NULL;
     const char *format = "text", *mode_s = "auto", *corpus = NULL;
     unsigned runs = 200, seed = 1, secs = 0, shrink = 200, jobs = 1;
     double scale = 1;
@@ -203,6 +208,8 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
             suite_name = a;
         } else if (strcmp(a, "--exec") == 0) {
             exec = v;
+        } else if (strcmp(a, "--connect") == 0) {
+            connect = v;
         } else if (strcmp(a, "--reference") == 0) {
             reference = v;
         } else if (strcmp(a, "--runs") == 0) {
@@ -241,8 +248,8 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
             return usage_error("unknown option or argument %s", a);
         }
     }
-    if (!suite_name || !exec)
-        return usage_error("%s", "needs SUITE and --exec 'CMD'");
+    if (!suite_name || !exec == !connect)
+        return usage_error("%s", "needs SUITE and one of --exec 'CMD' or --connect HOST:PORT");
     struct suite *s = cli_load_suite(cli, suite_name);
     if (!s)
         return 2;
@@ -275,7 +282,7 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
     }
     /* The target's fixed port and the reference's never meet another run's: a namespace of
      * their own, loopback only. */
-    if (sb.on && net_private_namespace() < 0) {
+    if (sb.on && !connect && net_private_namespace() < 0) {
         fprintf(stderr, "wirecheck fuzz: no network namespace of its own\n");
         suite_free(s);
         return 3;
@@ -283,18 +290,23 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
     proc_become_subreaper();
     int ph_t = 0, ph_r = 0;
     char **av;
-    if (command_split(exec, NULL, &av, &ph_t, err, sizeof err) < 0) {
+    if (exec && command_split(exec, NULL, &av, &ph_t, err, sizeof err) < 0) {
         suite_free(s);
         return usage_error("--exec: %s", err);
     }
-    command_argv_free(av);
+    if (exec)
+        command_argv_free(av);
     if (command_split(reference, NULL, &av, &ph_r, err, sizeof err) < 0) {
         suite_free(s);
         return usage_error("--reference: %s", err);
     }
     command_argv_free(av);
     struct target tt, rt;
-    if (target_init(&tt, s, exec, ph_t, NULL, &sb, scale, err, sizeof err) < 0 ||
+    if (connect && s->client_role) {
+        suite_free(s);
+        return usage_error("%s is a client suite: a client is started with --exec", suite_name);
+    }
+    if (target_init(&tt, s, exec, ph_t, connect, &sb, scale, err, sizeof err) < 0 ||
         target_init(&rt, s, reference, ph_r, NULL, &sb, scale, err, sizeof err) < 0) {
         suite_free(s);
         return usage_error("%s", err);
@@ -319,12 +331,13 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
         .progress = isatty(2) ? show_progress : NULL,
     };
     static struct nf_report rep;
-    struct job_setup js = {&sb, sb.uid_base};
+    struct job_setup js = {&sb, sb.uid_base, connect != NULL};
     int rc = jobs > 1 ? nf_campaign_jobs(&cfg, jobs, job_init, &js, &rep) : nf_campaign(&cfg, &rep);
     if (cfg.progress)
         fputs("\r\033[K", stderr);
     if (rc == WC_ERR_UNAVAILABLE)
-        fprintf(stderr, "wirecheck fuzz: a server could not be started: %s\n", rep.fatal);
+        fprintf(stderr, "wirecheck fuzz: a program could not be started or reached: %s\n",
+                rep.fatal);
     else if (rc < 0)
         fprintf(stderr, "wirecheck fuzz: out of memory\n");
     if (strcmp(format, "json") == 0)

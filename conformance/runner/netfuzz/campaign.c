@@ -165,6 +165,7 @@ static void record_finding(const struct nf_config *cfg, struct nf_report *rep,
     memset(f, 0, sizeof *f);
     snprintf(f->sig, sizeof f->sig, "%s", sig);
     f->at_s = at_s;
+    f->at_exchange = rep->exchanges;
     f->steps0 = x->n;
     f->bytes0 = bytes_sent(x);
     struct nf_exchange small;
@@ -276,6 +277,17 @@ static int replays(const struct nf_config *cfg, struct nf_report *rep, struct tr
     return ok;
 }
 
+/* Did the target send nothing at all on a connection where the reference answered? */
+static int stuck(const struct nf_outcome *to, const struct nf_outcome *ro)
+{
+    if (ro->client)
+        return 0; /* a client is started afresh for every exchange anyway */
+    for (size_t i = 0; i < ro->n && i < to->n; i++)
+        if (ro->conn[i].rx.len && !to->conn[i].rx.len)
+            return 1;
+    return 0;
+}
+
 static int seen(const struct nf_report *rep, const char *sig)
 {
     for (size_t k = 0; k < rep->n_found; k++)
@@ -361,6 +373,15 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep)
             nf_kept_close(&keep_t);
             if (replays(cfg, rep, &tries, &x, &ro, sig))
                 record_finding(cfg, rep, &x, &ro, &to, sig, at);
+            /* The replays left the target in whatever state they drove it to: the next
+             * exchange gets a fresh one. */
+            if (p->t->proc)
+                target_stop(p->t);
+        } else if (p->t->proc && stuck(&to, &ro)) {
+            /* Silent where the reference answered (a serial server held by a connection that
+             * never ends): every later exchange would only wait on it. */
+            nf_kept_close(&keep_t);
+            target_stop(p->t);
         }
         uint64_t shape = nf_shape(&ro, p->sensor);
         if (new_shape(pool, shape))
@@ -377,6 +398,7 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep)
             memset(f, 0, sizeof *f);
             snprintf(f->sig, sizeof f->sig, "%s", g);
             f->at_s = at;
+            f->at_exchange = rep->exchanges;
         }
         nf_outcome_cleanup(&ro);
         nf_outcome_cleanup(&to);

@@ -433,7 +433,7 @@ static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, s
                 const struct cf_step *os = &o->steps[oidx[nf_rng_below(r, on)]];
                 size_t from = nf_rng_below(r, os->data.len + 1);
                 size_t n = nf_rng_below(r, os->data.len - from + 1);
-                if (n <= room)
+                if (n && n <= room) /* an empty send has no bytes to point into */
                     splice(st, at, nf_rng_below(r, 4), os->data.bytes + from, n);
             }
         }

@@ -200,6 +200,7 @@ struct nf_finding {
     char file[4096];       /* its case file, or "" when none could be written */
     char transcript[4096]; /* the first and the shrunk exchange, what both servers sent */
     double at_s;           /* when it was first seen */
+    unsigned at_exchange;  /* and after how many exchanges (1: the first) */
     int verified;          /* the case file fails the target and passes the reference */
     size_t steps0, bytes0, steps, bytes; /* the exchange before and after shrinking */
 };
