@@ -43,6 +43,8 @@ static const char usage[] =
     "  --corpus DIR          read the pool from DIR and add every input that made the\n"
     "                        reference do something new, so that a long run can resume\n"
     "  --shrink N            plays spent making each finding small (default 200; 0: none)\n"
+    "  --max-findings N      stop once N findings are made (default 0: run on; with -j, per\n"
+    "                        worker)\n"
     "  -j N                  N worker processes, each with its own target and reference (and\n"
     "                        network namespace when confined), seed and share of --runs\n"
     "  --timeout-scale X     of every wait (default 1)\n"
@@ -191,7 +193,7 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
     const char *suite_name = NULL, *exec = NULL, *reference = NULL, *findings = "findings";
     const char *connect = NULL;
     const char *format = "text", *mode_s = "auto", *corpus = NULL;
-    unsigned runs = 200, seed = 1, secs = 0, shrink = 200, jobs = 1;
+    unsigned runs = 200, seed = 1, secs = 0, shrink = 200, jobs = 1, max_findings = 0;
     double scale = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -226,6 +228,9 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
             if (cli_parse_uint(v, 64, &jobs) < 0 || !jobs)
                 return usage_error("-j takes 1..64, not '%s'", v);
+        } else if (strcmp(a, "--max-findings") == 0) {
+            if (cli_parse_uint(v, NF_MAX_FINDINGS, &max_findings) < 0)
+                return usage_error("--max-findings takes 0..%d, not '%s'", NF_MAX_FINDINGS, v);
         } else if (strcmp(a, "--corpus") == 0) {
             corpus = v;
         } else if (strcmp(a, "--shrink") == 0) {
@@ -328,6 +333,7 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
         .findings = findings,
         .corpus = corpus,
         .shrink = shrink,
+        .max_findings = max_findings,
         .progress = isatty(2) ? show_progress : NULL,
     };
     static struct nf_report rep;

@@ -322,7 +322,8 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep)
     pid_t base_pid = 0;
     int64_t t0 = clk_now_ms(), shown = t0;
     int rc = 0;
-    while (pool->n && rep->exchanges < cfg->runs) {
+    while (pool->n && rep->exchanges < cfg->runs &&
+           !(cfg->max_findings && rep->n_found >= cfg->max_findings)) {
         int64_t now = clk_now_ms();
         if (cfg->secs && now - t0 > (int64_t)cfg->secs * 1000)
             break;

@@ -179,6 +179,7 @@ struct nf_config {
     const char *findings; /* folder for the case files (must exist) */
     const char *corpus;   /* folder the pool is read from and written to, or NULL */
     unsigned shrink;      /* plays of the pair spent shrinking each finding (0: none) */
+    unsigned max_findings; /* stop once this many are found (0: never) */
     /* Called about twice a second with the figures so far (a terminal's status line). */
     void (*progress)(unsigned exchanges, double secs, size_t corpus, size_t findings, void *ctx);
     void *ctx;
