@@ -3,6 +3,7 @@
 #include "run/run.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +34,75 @@ struct worker {
 struct shared {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t next;         /* next result index to hand out */
+    size_t next;         /* next position in |order| to hand out */
+    size_t *order;       /* result indexes in the order workers take them (owned) */
     int placeholders;
     int stop;            /* the target could not be started: give up */
     unsigned failures;   /* cases failed so far (against --maxfail) */
 };
+
+/* The least time steps[0..n) take when the program answers at once: their sleeps, silence
+ * windows and pauses between sent chunks (a parallel block counts its body once). */
+static uint64_t least_ms(const struct cf_step *steps, size_t n)
+{
+    uint64_t ms = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct cf_step *st = &steps[i];
+        if (st->op == CF_SLEEP || st->op == CF_EXPECT_SILENCE) {
+            ms += st->ms;
+        } else if (st->op == CF_SEND && st->delay_ms && st->chunk && st->data.len > st->chunk) {
+            ms += (uint64_t)st->delay_ms * ((st->data.len - 1) / st->chunk);
+        } else if (st->op == CF_PARALLEL || st->op == CF_REPEAT) {
+            uint64_t body = least_ms(st + 1, st->body);
+            ms += st->op == CF_REPEAT ? body * st->count : body;
+            i += st->body;
+        }
+    }
+    return ms;
+}
+
+struct order_key {
+    uint64_t ms;
+    size_t index;
+};
+
+static int longest_first(const void *a, const void *b)
+{
+    const struct order_key *x = a, *y = b;
+    if (x->ms != y->ms)
+        return x->ms > y->ms ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * The order the workers take the selected cases in: the suite's with one worker; with more,
+ * the longest first (by least_ms, ties in suite order), so that a case that holds a
+ * connection or a silence window for half a second runs beside the short ones instead of
+ * alone at the end. Only the wall time changes: each case is played as it would be in any
+ * other order, and results are still delivered in suite order. NULL when out of memory.
+ */
+static size_t *case_order(const struct run *run, unsigned workers)
+{
+    struct order_key *keys = calloc(run->n ? run->n : 1, sizeof *keys);
+    size_t *order = calloc(run->n ? run->n : 1, sizeof *order);
+    if (!keys || !order) {
+        free(keys);
+        free(order);
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < run->n; i++)
+        if (run->res[i].selected) {
+            const struct cf_case *c = run->res[i].c;
+            keys[k].ms = workers > 1 ? least_ms(c->steps, c->n_steps) : 0;
+            keys[k++].index = i;
+        }
+    qsort(keys, k, sizeof *keys, longest_first);
+    for (size_t i = 0; i < k; i++)
+        order[i] = keys[i].index;
+    free(keys);
+    return order;
+}
 
 static void select_cases(struct run *run)
 {
@@ -92,7 +157,9 @@ static void check_liveness(struct worker *w, const struct engine_env *env,
         return;
     struct engine_result pr;
     engine_result_init(&pr, 50);
+    int64_t t0 = clk_now_us();
     engine_play(env, probe->steps, probe->n_steps, (unsigned)(3000 * w->run->o->scale), &pr);
+    waits_add(&r->play.waits, WAIT_LIVENESS, t0);
     if (pr.v.outcome != OUT_PASS) {
         snprintf(r->liveness, sizeof r->liveness, "%s the target no longer answers a "
                  "known-good exchange: %.400s", when, pr.v.reason);
@@ -114,7 +181,10 @@ static void attempt_server(struct worker *w, struct case_result *r)
     const struct cf_case *c = r->c;
     char err[1024];
     unsigned before = w->t.starts;
-    if (target_ensure(&w->t, err, sizeof err) < 0) {
+    int64_t t0 = clk_now_us();
+    int ensured = target_ensure(&w->t, err, sizeof err);
+    waits_add(&r->play.waits, WAIT_START, t0);
+    if (ensured < 0) {
         verdict_set(&r->play.v, OUT_FAIL, 0, "the target could not be (re)started: %s", err);
         r->not_run = 1;
         /* Never ready once (not a later restart after a crash): no case can run. */
@@ -147,8 +217,11 @@ static void attempt_server(struct worker *w, struct case_result *r)
     engine_play(&env, c->steps, c->n_steps, case_timeout(run, c), &r->play);
     /* A server that crashed closes its sockets before it can be reaped: give a failing
      * case's target a moment to finish dying, so the crash is reported as one. */
-    if (env.proc && r->play.v.outcome != OUT_PASS)
+    if (env.proc && r->play.v.outcome != OUT_PASS) {
+        t0 = clk_now_us();
         proc_wait(env.proc, 100);
+        waits_add(&r->play.waits, WAIT_DYING, t0);
+    }
     int died = env.proc && !proc_running(env.proc);
     /* The output first: a failed liveness check stops (and frees) the instance. */
     if (env.proc) {
@@ -307,6 +380,7 @@ static void run_case(struct worker *w, struct case_result *r)
         again.c = r->c;
         engine_result_init(&again.play, 0);
         attempt(w, &again);
+        waits_sum(&r->play.waits, &again.play.waits);
         r->attempts++;
         if (!outcome_is_failure(again.play.v.outcome))
             verdict_relabel(&r->play.v, OUT_FLAKY);
@@ -353,8 +427,11 @@ static void settle(struct worker *w, struct case_result *r, int last)
     struct proc *p = w->t.proc;
     if (p && run->o->exec && !run->s->client_role && r->play.v.outcome != OUT_CRASH &&
         r->play.v.outcome != OUT_SKIP) {
-        if (last)
+        if (last) {
+            int64_t t0 = clk_now_us();
             proc_wait(p, (int)(RUN_SETTLE_MS * run->o->scale));
+            waits_add(&r->play.waits, WAIT_SETTLE, t0);
+        }
         if (!proc_running(p)) {
             char how[64];
             proc_describe_end(p, how, sizeof how);
@@ -408,10 +485,11 @@ static void *worker_main(void *arg)
     enter_namespace(w);
     for (;;) {
         pthread_mutex_lock(&w->sh->mu);
-        size_t i = w->sh->next;
-        while (i < run->n && (!run->res[i].selected || run->res[i].done))
-            i++;
-        w->sh->next = i + 1;
+        size_t pos = w->sh->next;
+        while (pos < run->n_selected && run->res[w->sh->order[pos]].done)
+            pos++;
+        w->sh->next = pos + 1;
+        size_t i = pos < run->n_selected ? w->sh->order[pos] : run->n;
         int stop = w->sh->stop;
         int enough = run->o->maxfail && w->sh->failures >= run->o->maxfail;
         pthread_mutex_unlock(&w->sh->mu);
@@ -440,10 +518,17 @@ static void *worker_main(void *arg)
     }
     if (pending)
         settle(w, pending, 1);
+    struct waits stop = {{0}};
+    int64_t t0 = clk_now_us();
+    target_stop(&w->t);
+    waits_add(&stop, WAIT_STOP, t0);
     pthread_mutex_lock(&w->sh->mu);
     run->restarts += w->t.starts > 1 ? w->t.starts - 1 : 0;
+    waits_sum(&run->waits, &stop);
+    run->probes += w->t.probes;
+    run->probes_refused += w->t.refused;
+    run->probes_unanswered += w->t.unanswered;
     pthread_mutex_unlock(&w->sh->mu);
-    target_stop(&w->t);
     return NULL;
 }
 
@@ -528,7 +613,10 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
         snprintf(run->target_desc, sizeof run->target_desc, "server: %s", o->exec ? o->exec
                                                                                : o->connect);
     struct worker *w = calloc(workers, sizeof *w);
-    if (!w) {
+    sh.order = case_order(run, workers);
+    if (!w || !sh.order) {
+        free(w);
+        free(sh.order);
         snprintf(err, errlen, "out of memory");
         return RUN_EXIT_USAGE;
     }
@@ -568,7 +656,11 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
     for (unsigned k = 0; k < started; k++)
         pthread_join(w[k].th, NULL);
     run->wall_ms = (double)(clk_now_us() - t0) / 1000.0;
+    for (size_t i = 0; i < run->n; i++)
+        if (run->res[i].selected)
+            waits_sum(&run->waits, &run->res[i].play.waits);
     free(w);
+    free(sh.order);
     pthread_cond_destroy(&sh.cv);
     pthread_mutex_destroy(&sh.mu);
     /* Out of memory here only costs the grouping: every case keeps its own verdict. */
