@@ -190,10 +190,10 @@ static inline unsigned char *fuzz_chunks_copy(struct fuzz_chunks *k, const void 
  * input-controlled depth then overflows (a stack-overflow report under ASan, a SIGSEGV without)
  * with inputs nested a few hundred levels deep, which fuzzers build in seconds, instead of the
  * ~100000 levels an 8 MiB main stack needs; the library's bounded call chains fit easily.
- * The stack is mapped once; each input switches to it and back on the calling thread
- * (swapcontext: two signal-mask syscalls, under a microsecond), where a helper thread, even a
- * persistent one, costs a wake-up and a sleep per input (13-18 us under ASan, more than the
- * decode of most inputs).
+ * The stack and its context are made once; each input switches to it and back on the calling
+ * thread (swapcontext: two signal-mask syscalls, under a microsecond), where a helper thread,
+ * even a persistent one, costs a wake-up and a sleep per input (13-18 us under ASan, more than
+ * the decode of most inputs).
  * ASan is told of every switch (its fiber API), so that its reports and its fake stacks
  * (detect_stack_use_after_return) follow. ThreadSanitizer has no support for swapcontext:
  * under it fn runs on the caller's stack (those builds only replay the corpus).
@@ -205,6 +205,12 @@ struct fuzz_fiber {
     unsigned char *stack; /* FUZZ_STACK_SIZE usable bytes above one guard page */
     void (*fn)(void *);
     void *arg;
+    /* For ASan: the caller's stack (the fiber switches back to it) and, while the caller
+     * runs, the fiber's fake stack, kept from input to input (a fresh one per input is an
+     * mmap of megabytes under detect_stack_use_after_return). */
+    const void *caller_bottom;
+    size_t caller_size;
+    void *fiber_fake;
 };
 
 static inline struct fuzz_fiber *fuzz_fiber_get(void)
@@ -213,19 +219,18 @@ static inline struct fuzz_fiber *fuzz_fiber_get(void)
     return &fiber;
 }
 
-/* The fiber's whole life: it runs one job and switches back; the next job starts it afresh
- * (makecontext), so nothing of this frame is ever resumed. */
+/* The fiber's life: started once, it runs a job, switches back to the caller, and is resumed
+ * here for the next job. */
 static inline void fuzz_fiber_main(void)
 {
     struct fuzz_fiber *f = fuzz_fiber_get();
-    const void *caller_bottom = NULL;
-    size_t caller_size = 0;
-    fuzz_fiber_finish(NULL, &caller_bottom, &caller_size);
-    f->fn(f->arg);
-    /* NULL: this fiber's fake stack is done with, ASan frees it. */
-    fuzz_fiber_start(NULL, caller_bottom, caller_size);
-    swapcontext(&f->fiber, &f->caller);
-    abort(); /* never resumed */
+    fuzz_fiber_finish(NULL, &f->caller_bottom, &f->caller_size);
+    for (;;) {
+        f->fn(f->arg);
+        fuzz_fiber_start(&f->fiber_fake, f->caller_bottom, f->caller_size);
+        swapcontext(&f->fiber, &f->caller);
+        fuzz_fiber_finish(f->fiber_fake, &f->caller_bottom, &f->caller_size);
+    }
 }
 
 static inline void fuzz_small_stack(void (*fn)(void *), void *arg)
@@ -234,21 +239,21 @@ static inline void fuzz_small_stack(void (*fn)(void *), void *arg)
     fn(arg);
 #else
     struct fuzz_fiber *f = fuzz_fiber_get();
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
     if (f->stack == NULL) {
+        size_t page = (size_t)sysconf(_SC_PAGESIZE);
         void *m = mmap(NULL, page + FUZZ_STACK_SIZE, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         FUZZ_CHECK(m != MAP_FAILED && mprotect(m, page, PROT_NONE) == 0,
                    "cannot map a %zu-byte stack with a guard page", FUZZ_STACK_SIZE);
         f->stack = (unsigned char *)m + page;
+        FUZZ_CHECK(getcontext(&f->fiber) == 0, "getcontext failed");
+        f->fiber.uc_stack.ss_sp = f->stack;
+        f->fiber.uc_stack.ss_size = FUZZ_STACK_SIZE;
+        f->fiber.uc_link = NULL;
+        makecontext(&f->fiber, fuzz_fiber_main, 0);
     }
     f->fn = fn;
     f->arg = arg;
-    FUZZ_CHECK(getcontext(&f->fiber) == 0, "getcontext failed");
-    f->fiber.uc_stack.ss_sp = f->stack;
-    f->fiber.uc_stack.ss_size = FUZZ_STACK_SIZE;
-    f->fiber.uc_link = NULL;
-    makecontext(&f->fiber, fuzz_fiber_main, 0);
     void *fake_stack = NULL;
     fuzz_fiber_start(&fake_stack, f->stack, FUZZ_STACK_SIZE);
     FUZZ_CHECK(swapcontext(&f->caller, &f->fiber) == 0, "swapcontext failed");
