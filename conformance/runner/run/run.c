@@ -3,7 +3,6 @@
 #include "run/run.h"
 
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "program/command.h"
 #include "program/target.h"
 #include "run/diagnose.h"
+#include "run/order.h"
 
 /* A step's default timeout and a case's, before --timeout-scale. */
 #define RUN_STEP_TIMEOUT_MS 1500
@@ -40,69 +40,6 @@ struct shared {
     int stop;            /* the target could not be started: give up */
     unsigned failures;   /* cases failed so far (against --maxfail) */
 };
-
-/* The least time steps[0..n) take when the program answers at once: their sleeps, silence
- * windows and pauses between sent chunks (a parallel block counts its body once). */
-static uint64_t least_ms(const struct cf_step *steps, size_t n)
-{
-    uint64_t ms = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct cf_step *st = &steps[i];
-        if (st->op == CF_SLEEP || st->op == CF_EXPECT_SILENCE) {
-            ms += st->ms;
-        } else if (st->op == CF_SEND && st->delay_ms && st->chunk && st->data.len > st->chunk) {
-            ms += (uint64_t)st->delay_ms * ((st->data.len - 1) / st->chunk);
-        } else if (st->op == CF_PARALLEL || st->op == CF_REPEAT) {
-            uint64_t body = least_ms(st + 1, st->body);
-            ms += st->op == CF_REPEAT ? body * st->count : body;
-            i += st->body;
-        }
-    }
-    return ms;
-}
-
-struct order_key {
-    uint64_t ms;
-    size_t index;
-};
-
-static int longest_first(const void *a, const void *b)
-{
-    const struct order_key *x = a, *y = b;
-    if (x->ms != y->ms)
-        return x->ms > y->ms ? -1 : 1;
-    return x->index < y->index ? -1 : x->index > y->index;
-}
-
-/*
- * The order the workers take the selected cases in: the suite's with one worker; with more,
- * the longest first (by least_ms, ties in suite order), so that a case that holds a
- * connection or a silence window for half a second runs beside the short ones instead of
- * alone at the end. Only the wall time changes: each case is played as it would be in any
- * other order, and results are still delivered in suite order. NULL when out of memory.
- */
-static size_t *case_order(const struct run *run, unsigned workers)
-{
-    struct order_key *keys = calloc(run->n ? run->n : 1, sizeof *keys);
-    size_t *order = calloc(run->n ? run->n : 1, sizeof *order);
-    if (!keys || !order) {
-        free(keys);
-        free(order);
-        return NULL;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < run->n; i++)
-        if (run->res[i].selected) {
-            const struct cf_case *c = run->res[i].c;
-            keys[k].ms = workers > 1 ? least_ms(c->steps, c->n_steps) : 0;
-            keys[k++].index = i;
-        }
-    qsort(keys, k, sizeof *keys, longest_first);
-    for (size_t i = 0; i < k; i++)
-        order[i] = keys[i].index;
-    free(keys);
-    return order;
-}
 
 static void select_cases(struct run *run)
 {
@@ -613,7 +550,7 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
         snprintf(run->target_desc, sizeof run->target_desc, "server: %s", o->exec ? o->exec
                                                                                : o->connect);
     struct worker *w = calloc(workers, sizeof *w);
-    sh.order = case_order(run, workers);
+    sh.order = run_order(run, workers);
     if (!w || !sh.order) {
         free(w);
         free(sh.order);
