@@ -83,9 +83,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(framing_init(&f, max_line) == WC_OK, "framing_init(%zu) failed", max_line);
 
     size_t done = 0;
+    struct fuzz_chunks *chunks = fuzz_chunks_begin(&chunker, stream_len);
     while (done < stream_len) {
         size_t n = fuzz_chunker_next(&chunker, stream_len - done);
-        unsigned char *chunk = fuzz_dup(stream + done, n);
+        unsigned char *chunk = fuzz_chunks_copy(chunks, stream + done, n);
         size_t off = 0;
         while (off < n) {
             size_t used = 0;
@@ -110,7 +111,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct framing_line line = {NULL, 0};
         FUZZ_CHECK(framing_feed(&f, chunk + n, 0, &used, &line) == WC_NEED_MORE && used == 0,
                    "empty push did not return NEED_MORE with nothing consumed");
-        free(chunk);
         done += n;
     }
 

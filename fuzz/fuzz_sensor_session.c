@@ -143,9 +143,10 @@ static void check_session(void *arg)
     FUZZ_CHECK(sensor_session_init(&s, max_line) == WC_OK, "sensor_session_init failed");
     size_t n_events = 0;
     size_t done = 0;
+    struct fuzz_chunks *chunks = fuzz_chunks_begin(&chunker, stream_len);
     while (done < stream_len) {
         size_t n = fuzz_chunker_next(&chunker, stream_len - done);
-        unsigned char *chunk = fuzz_dup(stream + done, n);
+        unsigned char *chunk = fuzz_chunks_copy(chunks, stream + done, n);
         size_t off = 0;
         while (off < n) {
             size_t used = 0;
@@ -163,7 +164,6 @@ static void check_session(void *arg)
             }
             off += used;
         }
-        free(chunk);
         done += n;
     }
     struct sensor_event ev;

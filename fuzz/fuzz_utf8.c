@@ -58,6 +58,7 @@ static size_t ref_span(const unsigned char *s, size_t len, uint32_t *cp)
         if (k > best) {
             best = k;
             match = &table_3_7[r];
+            break; /* the rows' first-byte ranges are disjoint: no other row can match */
         }
     }
     *cp = UTF8_INVALID;

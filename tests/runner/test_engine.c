@@ -189,6 +189,31 @@ static void test_engine_parallel_sessions_pass(void **state)
     echo_stop(&e);
 }
 
+/* Each top-level step's time goes to its kind; a parallel block's counts as a whole. */
+static void test_engine_waits_are_summed_by_kind(void **state)
+{
+    (void)state;
+    struct echo e;
+    echo_start(&e, 0, 0);
+    struct engine_result res;
+    play(&e, HEADER "connect a\nsleep 30\nsend a \"x\"\nexpect a \"x\"\nexpect-silence a 20\n"
+             "parallel 2\n  sleep 10\nend\nclose a\n", &res);
+    assert_pass(&res);
+    const struct waits *w = &res.waits;
+    /* Lower bounds only (the steps cannot end sooner; their deadlines are whole
+     * milliseconds, hence the 1 ms). */
+    assert_true(w->ms[WAIT_SLEEP] >= 29.0);
+    assert_true(w->ms[WAIT_SILENCE] >= 19.0);
+    assert_true(w->ms[WAIT_PARALLEL] >= 9.0);
+    assert_true(w->ms[WAIT_CONNECT] > 0.0 && w->ms[WAIT_SEND] > 0.0 && w->ms[WAIT_EXPECT] > 0.0);
+    /* The runner's own kinds are its to add: the engine leaves them at zero. */
+    assert_true(w->ms[WAIT_START] == 0.0 && w->ms[WAIT_SETTLE] == 0.0 &&
+                w->ms[WAIT_LIVENESS] == 0.0 && w->ms[WAIT_STOP] == 0.0);
+    assert_string_equal(waits_name(WAIT_SILENCE), "silence");
+    engine_result_cleanup(&res);
+    echo_stop(&e);
+}
+
 static void test_engine_repeat_with_index_passes(void **state)
 {
     (void)state;
@@ -309,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_engine_expect_close_after_shutdown_passes),
         cmocka_unit_test(test_engine_reconnected_name_starts_afresh),
         cmocka_unit_test(test_engine_parallel_sessions_pass),
+        cmocka_unit_test(test_engine_waits_are_summed_by_kind),
         cmocka_unit_test(test_engine_repeat_with_index_passes),
         cmocka_unit_test(test_engine_case_timeout_shorter_than_a_sleep_times_out),
         cmocka_unit_test(test_engine_transcript_records_sent_and_received_bytes),

@@ -78,6 +78,35 @@ static int play_parallel(struct session *s, const struct cf_step *st)
     return session_stopped(s) ? -1 : 0;
 }
 
+/* What kind of time a top-level step spends (engine/waits.h). */
+static enum wait_kind step_wait_kind(enum cf_op op)
+{
+    switch (op) {
+    case CF_CONNECT:
+    case CF_UDP:
+    case CF_ACCEPT:
+        return WAIT_CONNECT;
+    case CF_SLEEP:
+        return WAIT_SLEEP;
+    case CF_EXPECT:
+    case CF_EXPECT_LINE:
+    case CF_EXPECT_CLOSE:
+    case CF_EXPECT_DATAGRAM:
+        return WAIT_EXPECT;
+    case CF_EXPECT_SILENCE:
+        return WAIT_SILENCE;
+    case CF_EXPECT_EXIT:
+    case CF_EXPECT_STDOUT:
+    case CF_EXPECT_STDERR:
+    case CF_DRAIN:
+        return WAIT_OUTPUT;
+    case CF_PARALLEL:
+        return WAIT_PARALLEL;
+    default:
+        return WAIT_SEND;
+    }
+}
+
 /* Runs steps[0..n), a flattened list where blocks own the |body| steps after them. */
 static int play_steps(struct session *s, const struct cf_step *steps, size_t n)
 {
@@ -90,6 +119,7 @@ static int play_steps(struct session *s, const struct cf_step *steps, size_t n)
             return -1;
         }
         int rc;
+        int64_t t0 = clk_now_us();
         switch (st->op) {
         case CF_PARALLEL:
             rc = play_parallel(s, st);
@@ -121,6 +151,10 @@ static int play_steps(struct session *s, const struct cf_step *steps, size_t n)
             rc = act_step(s, st);
             break;
         }
+        /* The case's own session only: parallel sessions are inside their block's time, and
+         * a repeat's steps are counted one by one. */
+        if (s->id == 0 && st->op != CF_REPEAT)
+            waits_add(&s->e->res->waits, step_wait_kind(st->op), t0);
         if (rc < 0)
             return -1;
     }

@@ -9,6 +9,7 @@
 #include "net.h"
 #include "engine/transcript.h"
 #include "engine/verdict.h"
+#include "engine/waits.h"
 #include "program/proc.h"
 
 /* What the engine needs to know about the target. All pointers are borrowed. */
@@ -34,6 +35,8 @@ struct engine_result {
     struct bytes detail;  /* expected against actual, several lines, may be empty */
     struct bytes facts;   /* what the difference reads as: load/fact.h lines, may be empty */
     struct transcript tr; /* the timeline */
+    struct waits waits;   /* where the time went: the top-level steps by kind (engine_play
+                             adds to it; the runner adds its own waits around the case) */
 };
 
 /* Prepares an empty (passing) result. |max_events| 0: the transcript's default. */

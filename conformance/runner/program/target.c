@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -99,27 +100,51 @@ void target_stop(struct target *t)
     t->proc = NULL;
 }
 
-/* One readiness attempt (100 ms at most): TCP connects, or UDP gets any datagram back for a
- * probe. */
-static int ready_once(const struct target *t)
+int target_probe(const struct net_addr *a, int udp, int64_t deadline)
 {
-    int64_t deadline = clk_now_ms() + 100;
-    int fd = -1, ok = 0;
-    if (t->s->udp) {
+    int fd = -1, rc;
+    if (udp) {
         static const char probe[] = "wirecheck readiness probe\n";
         char buf[512];
-        fd = net_socket_nb(t->addr.ss.ss_family, SOCK_DGRAM);
-        ok = fd >= 0 && net_udp_send_to(fd, probe, sizeof probe - 1, &t->addr) >= 0 &&
-             wait_fd(fd, POLLIN, deadline) > 0 && recv(fd, buf, sizeof buf, 0) >= 0;
+        rc = TARGET_PROBE_REFUSED;
+        fd = net_socket_nb(a->ss.ss_family, SOCK_DGRAM);
+        /* IP_RECVERR: the ICMP port-unreachable that answers a probe sent before the server
+         * has bound ends the wait at once (POLLERR, then recv's ECONNREFUSED), where an
+         * unconnected socket would hear nothing and wait out the deadline. Unconnected, so
+         * that a reply from any address still counts, as it always has. */
+        int on = 1;
+        if (fd >= 0 && (a->ss.ss_family == AF_INET6
+                            ? setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on)
+                            : setsockopt(fd, IPPROTO_IP, IP_RECVERR, &on, sizeof on)) == 0 &&
+            net_udp_send_to(fd, probe, sizeof probe - 1, a) >= 0) {
+            int rev = wait_fd(fd, POLLIN, deadline);
+            if (rev == -ETIMEDOUT)
+                rc = TARGET_PROBE_TIMEOUT;
+            else if (rev > 0 && recv(fd, buf, sizeof buf, 0) >= 0)
+                rc = TARGET_PROBE_READY;
+        }
     } else {
-        int rc = net_tcp_connect_start(&t->addr, &fd);
+        rc = net_tcp_connect_start(a, &fd);
         if (rc == 1)
             rc = net_tcp_connect_finish(fd, deadline);
-        ok = rc == 0;
+        rc = rc == 0 ? TARGET_PROBE_READY
+                     : rc == -ETIMEDOUT ? TARGET_PROBE_TIMEOUT : TARGET_PROBE_REFUSED;
     }
     if (fd >= 0)
         close(fd);
-    return ok;
+    return rc;
+}
+
+/* One readiness attempt (100 ms at most), counted. */
+static int ready_once(struct target *t)
+{
+    int rc = target_probe(&t->addr, t->s->udp, clk_now_ms() + 100);
+    t->probes++;
+    if (rc == TARGET_PROBE_REFUSED)
+        t->refused++;
+    else if (rc == TARGET_PROBE_TIMEOUT)
+        t->unanswered++;
+    return rc == TARGET_PROBE_READY;
 }
 
 static void stderr_tail(struct proc *p, char *out, size_t len)

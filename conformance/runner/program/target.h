@@ -24,6 +24,10 @@ struct target {
     double scale;
     int reached;            /* --connect: it answered once */
     const struct sandbox *sb; /* how --exec instances run (borrowed) */
+    _Atomic unsigned probes;     /* readiness probes sent, all instances */
+    _Atomic unsigned refused;    /* of them, refused at once (nothing listening or bound yet) */
+    _Atomic unsigned unanswered; /* of them, that waited out their deadline (atomic: a test
+                                    watches them from another thread) */
 };
 
 /* Prepares |t| (starts nothing). |connect| is --connect or NULL; |sb| says how instances
@@ -43,6 +47,18 @@ int target_alive(struct target *t);
 
 /* Stops the instance (if any); target_ensure may start a new one. */
 void target_stop(struct target *t);
+
+/* What one readiness probe found. */
+enum {
+    TARGET_PROBE_READY = 1,   /* TCP: accepted; UDP: some datagram came back */
+    TARGET_PROBE_REFUSED = 0, /* refused at once (RST, or ICMP port unreachable), or failed */
+    TARGET_PROBE_TIMEOUT = -1 /* no answer by the deadline */
+};
+
+/* Probes |a| once (TCP: connects; UDP: sends a datagram and waits for any answer), waiting at
+ * most until |deadline| (clock.h). A UDP port nothing is bound to is refused as soon as the
+ * kernel's ICMP error arrives, not at the deadline. Returns a TARGET_PROBE_* value. */
+int target_probe(const struct net_addr *a, int udp, int64_t deadline);
 
 /* A port nobody uses now on 127.0.0.1, for |udp| or TCP. Returns 0 or -errno. */
 int target_free_port(int udp, unsigned *port);

@@ -63,6 +63,16 @@ static cJSON *transcript_json(struct transcript *tr)
     return a;
 }
 
+/* Milliseconds by kind of wait (engine/waits.h), rounded to microseconds. */
+static cJSON *waits_json(const struct waits *w)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (int k = 0; o && k < WAIT_KINDS; k++)
+        cJSON_AddNumberToObject(o, waits_name((enum wait_kind)k),
+                                (double)(long long)(w->ms[k] * 1000.0 + 0.5) / 1000.0);
+    return o;
+}
+
 static cJSON *case_json(const struct run *run, const struct case_result *r,
                         const struct spec *spec, const struct report_opts *ro)
 {
@@ -88,6 +98,7 @@ static cJSON *case_json(const struct run *run, const struct case_result *r,
     cJSON_AddBoolToObject(o, "not_run", r->not_run);
     cJSON_AddNumberToObject(o, "attempts", r->attempts);
     cJSON_AddNumberToObject(o, "duration_ms", r->ms);
+    cJSON_AddItemToObject(o, "waits", waits_json(&r->play.waits));
     if (r->play.v.line)
         cJSON_AddNumberToObject(o, "line", r->play.v.line);
     else
@@ -194,6 +205,14 @@ int report_json(FILE *f, const struct run *run, const struct report_opts *ro)
     add_safe(root, "name", report_name(run, ro), strlen(report_name(run, ro)));
     add_safe(root, "target", run->target_desc, strlen(run->target_desc));
     cJSON_AddNumberToObject(root, "wall_ms", run->wall_ms);
+    cJSON *waits = waits_json(&run->waits);
+    cJSON *probes = cJSON_AddObjectToObject(waits, "readiness_probes");
+    if (probes) {
+        cJSON_AddNumberToObject(probes, "sent", run->probes);
+        cJSON_AddNumberToObject(probes, "refused", run->probes_refused);
+        cJSON_AddNumberToObject(probes, "unanswered", run->probes_unanswered);
+    }
+    cJSON_AddItemToObject(root, "waits", waits);
     cJSON_AddNumberToObject(root, "exit_code", run_exit_code(run));
     add_opt(root, "fatal", run->fatal ? run->fatal_msg : NULL);
     unsigned counts[OUT_COUNT] = {0};

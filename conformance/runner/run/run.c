@@ -13,6 +13,7 @@
 #include "program/command.h"
 #include "program/target.h"
 #include "run/diagnose.h"
+#include "run/order.h"
 
 /* A step's default timeout and a case's, before --timeout-scale. */
 #define RUN_STEP_TIMEOUT_MS 1500
@@ -33,7 +34,8 @@ struct worker {
 struct shared {
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    size_t next;         /* next result index to hand out */
+    size_t next;         /* next position in |order| to hand out */
+    size_t *order;       /* result indexes in the order workers take them (owned) */
     int placeholders;
     int stop;            /* the target could not be started: give up */
     unsigned failures;   /* cases failed so far (against --maxfail) */
@@ -92,7 +94,9 @@ static void check_liveness(struct worker *w, const struct engine_env *env,
         return;
     struct engine_result pr;
     engine_result_init(&pr, 50);
+    int64_t t0 = clk_now_us();
     engine_play(env, probe->steps, probe->n_steps, (unsigned)(3000 * w->run->o->scale), &pr);
+    waits_add(&r->play.waits, WAIT_LIVENESS, t0);
     if (pr.v.outcome != OUT_PASS) {
         snprintf(r->liveness, sizeof r->liveness, "%s the target no longer answers a "
                  "known-good exchange: %.400s", when, pr.v.reason);
@@ -114,7 +118,10 @@ static void attempt_server(struct worker *w, struct case_result *r)
     const struct cf_case *c = r->c;
     char err[1024];
     unsigned before = w->t.starts;
-    if (target_ensure(&w->t, err, sizeof err) < 0) {
+    int64_t t0 = clk_now_us();
+    int ensured = target_ensure(&w->t, err, sizeof err);
+    waits_add(&r->play.waits, WAIT_START, t0);
+    if (ensured < 0) {
         verdict_set(&r->play.v, OUT_FAIL, 0, "the target could not be (re)started: %s", err);
         r->not_run = 1;
         /* Never ready once (not a later restart after a crash): no case can run. */
@@ -147,8 +154,11 @@ static void attempt_server(struct worker *w, struct case_result *r)
     engine_play(&env, c->steps, c->n_steps, case_timeout(run, c), &r->play);
     /* A server that crashed closes its sockets before it can be reaped: give a failing
      * case's target a moment to finish dying, so the crash is reported as one. */
-    if (env.proc && r->play.v.outcome != OUT_PASS)
+    if (env.proc && r->play.v.outcome != OUT_PASS) {
+        t0 = clk_now_us();
         proc_wait(env.proc, 100);
+        waits_add(&r->play.waits, WAIT_DYING, t0);
+    }
     int died = env.proc && !proc_running(env.proc);
     /* The output first: a failed liveness check stops (and frees) the instance. */
     if (env.proc) {
@@ -307,6 +317,7 @@ static void run_case(struct worker *w, struct case_result *r)
         again.c = r->c;
         engine_result_init(&again.play, 0);
         attempt(w, &again);
+        waits_sum(&r->play.waits, &again.play.waits);
         r->attempts++;
         if (!outcome_is_failure(again.play.v.outcome))
             verdict_relabel(&r->play.v, OUT_FLAKY);
@@ -353,8 +364,11 @@ static void settle(struct worker *w, struct case_result *r, int last)
     struct proc *p = w->t.proc;
     if (p && run->o->exec && !run->s->client_role && r->play.v.outcome != OUT_CRASH &&
         r->play.v.outcome != OUT_SKIP) {
-        if (last)
+        if (last) {
+            int64_t t0 = clk_now_us();
             proc_wait(p, (int)(RUN_SETTLE_MS * run->o->scale));
+            waits_add(&r->play.waits, WAIT_SETTLE, t0);
+        }
         if (!proc_running(p)) {
             char how[64];
             proc_describe_end(p, how, sizeof how);
@@ -408,10 +422,11 @@ static void *worker_main(void *arg)
     enter_namespace(w);
     for (;;) {
         pthread_mutex_lock(&w->sh->mu);
-        size_t i = w->sh->next;
-        while (i < run->n && (!run->res[i].selected || run->res[i].done))
-            i++;
-        w->sh->next = i + 1;
+        size_t pos = w->sh->next;
+        while (pos < run->n_selected && run->res[w->sh->order[pos]].done)
+            pos++;
+        w->sh->next = pos + 1;
+        size_t i = pos < run->n_selected ? w->sh->order[pos] : run->n;
         int stop = w->sh->stop;
         int enough = run->o->maxfail && w->sh->failures >= run->o->maxfail;
         pthread_mutex_unlock(&w->sh->mu);
@@ -440,10 +455,17 @@ static void *worker_main(void *arg)
     }
     if (pending)
         settle(w, pending, 1);
+    struct waits stop = {{0}};
+    int64_t t0 = clk_now_us();
+    target_stop(&w->t);
+    waits_add(&stop, WAIT_STOP, t0);
     pthread_mutex_lock(&w->sh->mu);
     run->restarts += w->t.starts > 1 ? w->t.starts - 1 : 0;
+    waits_sum(&run->waits, &stop);
+    run->probes += w->t.probes;
+    run->probes_refused += w->t.refused;
+    run->probes_unanswered += w->t.unanswered;
     pthread_mutex_unlock(&w->sh->mu);
-    target_stop(&w->t);
     return NULL;
 }
 
@@ -528,7 +550,10 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
         snprintf(run->target_desc, sizeof run->target_desc, "server: %s", o->exec ? o->exec
                                                                                : o->connect);
     struct worker *w = calloc(workers, sizeof *w);
-    if (!w) {
+    sh.order = run_order(run, workers);
+    if (!w || !sh.order) {
+        free(w);
+        free(sh.order);
         snprintf(err, errlen, "out of memory");
         return RUN_EXIT_USAGE;
     }
@@ -568,7 +593,11 @@ int run_suite(struct run *run, const struct run_opts *o, const struct suite *s,
     for (unsigned k = 0; k < started; k++)
         pthread_join(w[k].th, NULL);
     run->wall_ms = (double)(clk_now_us() - t0) / 1000.0;
+    for (size_t i = 0; i < run->n; i++)
+        if (run->res[i].selected)
+            waits_sum(&run->waits, &run->res[i].play.waits);
     free(w);
+    free(sh.order);
     pthread_cond_destroy(&sh.cv);
     pthread_mutex_destroy(&sh.mu);
     /* Out of memory here only costs the grouping: every case keeps its own verdict. */

@@ -75,6 +75,10 @@ struct run {
     char target_desc[600];     /* what was tested, for the reports */
     double wall_ms;
     unsigned restarts;         /* server instances started again after the first, all workers */
+    struct waits waits;        /* every case's waits summed, and the servers' stops */
+    unsigned probes;           /* readiness probes sent, all workers (program/target.h) */
+    unsigned probes_refused;   /* of them, refused at once */
+    unsigned probes_unanswered; /* of them, that waited out their deadline */
     int serialized;            /* -j N was asked for, but the cases had to run one at a time */
     int fatal;                 /* RUN_EXIT_TARGET when the target could not be started */
     char fatal_msg[1024];
