@@ -226,8 +226,8 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
         } else if (strcmp(a, "--findings") == 0) {
             findings = v;
         } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            if (cli_parse_uint(v, 64, &jobs) < 0 || !jobs)
-                return usage_error("-j takes 1..64, not '%s'", v);
+            if (cli_parse_uint(v, NF_MAX_JOBS, &jobs) < 0 || !jobs)
+                return usage_error("-j takes 1..%d, not '%s'", NF_MAX_JOBS, v);
         } else if (strcmp(a, "--max-findings") == 0) {
             if (cli_parse_uint(v, NF_MAX_FINDINGS, &max_findings) < 0)
                 return usage_error("--max-findings takes 0..%d, not '%s'", NF_MAX_FINDINGS, v);

@@ -15,9 +15,8 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "wait.h"
 #include "status.h"
-
-#define NF_MAX_JOBS 64
 
 /* What each worker has done so far, in memory the parent reads for the status line. */
 struct shared_figures {
@@ -211,7 +210,7 @@ int nf_campaign_jobs(const struct nf_config *cfg, unsigned jobs, int (*init)(uns
         }
         if (!left)
             break;
-        if (poll(pf, jobs, 500) > 0) {
+        if (wait_fds(pf, jobs, -1, clk_now_ms() + 500) > 0) {
             for (unsigned k = 0; k < jobs; k++) {
                 if (pf[k].fd >= 0 && pf[k].revents) {
                     got[k] = read_report(fd[k], &w[k]) == 0 ? 1 : -1;

@@ -176,9 +176,9 @@ struct nf_config {
     unsigned runs; /* exchanges to play */
     unsigned secs; /* 0: no time limit */
     uint64_t seed;
-    const char *findings; /* folder for the case files (must exist) */
-    const char *corpus;   /* folder the pool is read from and written to, or NULL */
-    unsigned shrink;      /* plays of the pair spent shrinking each finding (0: none) */
+    const char *findings;  /* folder for the case files (must exist) */
+    const char *corpus;    /* folder the pool is read from and written to, or NULL */
+    unsigned shrink;       /* plays of the pair spent shrinking each finding (0: none) */
     unsigned max_findings; /* stop once this many are found (0: never) */
     /* Called about twice a second with the figures so far (a terminal's status line). */
     void (*progress)(unsigned exchanges, double secs, size_t corpus, size_t findings, void *ctx);
@@ -235,6 +235,9 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep);
  * findings renumbered, one per signature (the lowest worker's), and cfg->progress the sums.
  * The same seed, runs and jobs give the same inputs. Returns as nf_campaign.
  */
+/* Most workers of one campaign (one wait watches them all). */
+#define NF_MAX_JOBS 15
+
 int nf_campaign_jobs(const struct nf_config *cfg, unsigned jobs, int (*init)(unsigned k, void *ctx),
                      void *ctx, struct nf_report *rep);
 
