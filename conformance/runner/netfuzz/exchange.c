@@ -112,6 +112,15 @@ static void bound_pauses(struct cf_step *st)
     }
 }
 
+/* Was |st|'s socket opened by a udp step among |keep|[0..k)? */
+static int udp_socket(const struct cf_step *keep, size_t k, const struct cf_step *st)
+{
+    for (size_t i = 0; i < k; i++)
+        if (keep[i].op == CF_UDP && strcmp(keep[i].name, st->name) == 0)
+            return 1;
+    return 0;
+}
+
 /*
  * The client-suite invariant: the runner is the server. Each connection is accepted once (the
  * UDP socket "server" is always there); the client's request is drained right after the
@@ -133,8 +142,10 @@ static void normalize_client(struct nf_exchange *x)
             is_done |= strcmp(done[j], st->name) == 0;
         int server = strcmp(st->name, "server") == 0;
         int ok;
-        if (st->op == CF_DRAIN || st->op == CF_CONNECT || st->op == CF_UDP)
+        if (st->op == CF_DRAIN || st->op == CF_CONNECT || (st->op == CF_UDP && server))
             ok = 0;
+        else if (st->op == CF_UDP) /* a stranger's socket: sends to the client from elsewhere */
+            ok = !is_open && !is_done && n_open < 8;
         else if (st->op == CF_SLEEP)
             ok = 1;
         else if (st->op == CF_ACCEPT)
@@ -146,8 +157,21 @@ static void normalize_client(struct nf_exchange *x)
             continue;
         }
         bound_pauses(st);
+        /* A stranger can only reach the client once its request told where it is. */
+        int server_open = 0;
+        for (size_t j = 0; j < n_open; j++)
+            server_open |= strcmp(open[j], "server") == 0;
+        if (st->op == CF_SEND && is_open && !server && !server_open && udp_socket(keep, k, st) &&
+            n_open < 8) {
+            snprintf(open[n_open++], CF_NAME_MAX, "server");
+            drain_step(&keep[k++], "server");
+        }
         if (!is_open) {
             snprintf(open[n_open++], CF_NAME_MAX, "%s", st->name);
+            if (st->op == CF_UDP) {
+                keep[k++] = *st;
+                continue;
+            }
             if (st->op == CF_ACCEPT) {
                 keep[k++] = *st;
                 drain_step(&keep[k++], st->name);
@@ -389,7 +413,7 @@ static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, s
     struct cf_step *st = ns ? &x->steps[idx[nf_rng_below(r, ns)]] : NULL;
     size_t len = st ? st->data.len : 0;
     size_t at = len ? nf_rng_below(r, len + 1) : 0;
-    switch (nf_rng_below(r, 13)) {
+    switch (nf_rng_below(r, 14)) {
     case 0: /* flip a bit */
         if (len)
             st->data.bytes[nf_rng_below(r, len)] ^= (unsigned char)(1u << nf_rng_below(r, 8));
@@ -493,6 +517,21 @@ static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, s
                     fill[i] = (unsigned char)(base + i);
                 splice(st, 0, len, fill, want);
             }
+        }
+        break;
+    case 12: /* a UDP client: the same reply from another address first */
+        if (st && x->client && strcmp(st->name, "server") == 0 && x->n + 2 < NF_MAX_STEPS) {
+            size_t i = (size_t)(st - x->steps);
+            struct cf_step copy;
+            if (step_copy(st, &copy) < 0)
+                break;
+            memmove(&x->steps[i + 2], &x->steps[i], (x->n - i) * sizeof *x->steps);
+            x->n += 2;
+            memset(&x->steps[i], 0, sizeof x->steps[i]);
+            x->steps[i].op = CF_UDP;
+            snprintf(x->steps[i].name, sizeof x->steps[i].name, "stranger");
+            snprintf(copy.name, sizeof copy.name, "stranger");
+            x->steps[i + 1] = copy;
         }
         break;
     default: /* drop a step that is not the connection's opening */

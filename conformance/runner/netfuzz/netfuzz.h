@@ -90,7 +90,8 @@ struct nf_outcome {
     int client;
     int hung;         /* still running when the exchange ended */
     int status;       /* its exit status (0..255) when it exited */
-    struct bytes out; /* its stdout, the address it was given written as {server} */
+    struct bytes out; /* what it printed of the replies (client.c: reply_lines), the address
+                         it was given written as {server} */
 };
 
 void nf_outcome_cleanup(struct nf_outcome *o);
