@@ -39,7 +39,9 @@ struct evloop_list {
 
 struct evloop_conn {
     int fd;
-    unsigned char can_read; /* no EAGAIN seen since the last edge */
+    unsigned char can_read; /* input may be waiting: no EAGAIN or short read since the edge */
+    unsigned char rdhup;    /* the client's FIN was seen: read until recv returns 0 */
+    unsigned char want_out; /* EPOLLOUT is in the interest set (only while replies wait) */
     unsigned char eof;      /* recv returned 0 */
     unsigned char closing;  /* finalized in the next ready pass */
     unsigned char in_ready, in_send;
@@ -139,6 +141,22 @@ static void touch(struct evloop_thread *t, struct evloop_conn *c)
     }
 }
 
+/* Edge-triggered interest: input always, output only while replies wait, so that a client
+ * taking its replies at once costs no EPOLLOUT wake-ups. */
+static void want_output(struct evloop_thread *t, struct evloop_conn *c, int on)
+{
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET | (on ? EPOLLOUT : 0),
+                             .data.ptr = c};
+
+    if (c->want_out == on)
+        return;
+    if (epoll_ctl(t->epfd, EPOLL_CTL_MOD, c->fd, &ev) != 0) {
+        mark_closing(t, c, EVLOOP_CLOSE_WRITE_ERROR, -errno);
+        return;
+    }
+    c->want_out = (unsigned char)on;
+}
+
 /* Sends what is queued. On a send error the connection is marked closing. */
 static void flush(struct evloop_thread *t, struct evloop_conn *c)
 {
@@ -164,6 +182,7 @@ static void flush(struct evloop_thread *t, struct evloop_conn *c)
                 c->sent_ms = t->now;
             c->in_send = 1;
             list_push(&t->sendq, c, SEND_OFF);
+            want_output(t, c, 1);
             return;
         }
         mark_closing(t, c, EVLOOP_CLOSE_WRITE_ERROR, w < 0 ? -errno : -EIO);
@@ -177,6 +196,7 @@ static void flush(struct evloop_thread *t, struct evloop_conn *c)
         list_remove(&t->sendq, c, SEND_OFF);
         c->in_send = 0;
     }
+    want_output(t, c, 0);
     if (was_congested || c->stash_len > 0 || c->can_read || c->eof)
         schedule(t, c); /* resume: the stash, unread input, or the close after EOF */
 }
@@ -235,12 +255,18 @@ int evloop_conn_send(struct evloop_conn *c, const void *data, size_t len)
         list_push(&t->sendq, c, SEND_OFF);
     }
     c->out_len += len;
+    want_output(t, c, 1);
     return 0;
 }
 
 int evloop_conn_congested(const struct evloop_conn *c)
 {
     return c->closing || c->out_len > thread_of(c)->cfg->out_high;
+}
+
+size_t evloop_conn_queued(const struct evloop_conn *c)
+{
+    return c->out_len;
 }
 
 void evloop_conn_close(struct evloop_conn *c)
@@ -333,8 +359,12 @@ static void process(struct evloop_thread *t, struct evloop_conn *c)
 
         if (n > 0) {
             touch(t, c);
+            /* A short read emptied the socket: the next byte brings a new edge, so no
+             * second recv just to see EAGAIN (unless the FIN is known to be behind it). */
+            if ((size_t)n < cfg->read_size && !c->rdhup)
+                c->can_read = 0;
             deliver(t, c, t->rbuf, (size_t)n);
-            if (i + 1 == EVLOOP_READ_BURST)
+            if (i + 1 == EVLOOP_READ_BURST && c->can_read)
                 schedule(t, c); /* more may be waiting: after the others' turn */
         } else if (n == 0) {
             c->eof = 1;
@@ -397,8 +427,7 @@ static void accept_some(struct evloop_thread *t)
         c->active_ms = t->now;
         if (net_peer_text(fd, c->peer) < 0)
             memcpy(c->peer, "unknown", sizeof("unknown"));
-        struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
-                                 .data.ptr = c};
+        struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = c};
         if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
             close(fd);
             free(c);
@@ -479,6 +508,8 @@ static void *thread_main(void *arg)
 
                 if (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
                     c->can_read = 1;
+                if (evs[i].events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+                    c->rdhup = 1;
                 schedule(t, c); /* EPOLLOUT too: the ready pass flushes */
             }
         }

@@ -78,6 +78,9 @@ int evloop_conn_send(struct evloop_conn *c, const void *data, size_t len);
  * stop consuming input. */
 int evloop_conn_congested(const struct evloop_conn *c);
 
+/* Reply bytes queued (not yet taken by the socket), for tests and statistics. */
+size_t evloop_conn_queued(const struct evloop_conn *c);
+
 /* Closes the connection once the current handler returns (on_close gets EVLOOP_CLOSE_HANDLER). */
 void evloop_conn_close(struct evloop_conn *c);
 

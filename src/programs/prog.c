@@ -19,7 +19,7 @@
 #include "wait.h"
 
 #define PROG_DEFAULT_TIMEOUT_MS 5000
-#define PROG_DEFAULT_MAX_CONNS 512
+#define PROG_DEFAULT_MAX_CONNS 1024
 #define PROG_DEFAULT_MAX_LINE ((size_t)64 * 1024)
 
 /* A quiet client prints nothing on stdout; quiet servers still print their listening line.

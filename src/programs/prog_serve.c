@@ -1,6 +1,7 @@
 /* prog_serve.c -- the servers' serving loops: serial, a thread per client (bounded, never
  * starving a fresh client), and event-driven (evloop.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -21,21 +22,30 @@
 /* How long the accept loop waits for an evicted connection's thread to give its slot back
  * before it evicts another. */
 #define PROG_EVICT_WAIT_MS 1000
+/* Clients accepted in one go before their threads are started (a burst of thousands must not
+ * wait in the backlog behind thread creation, or it overflows). */
+#define PROG_ACCEPT_BATCH 1024
 
-/* Accepts one client; returns its fd, 0-or-positive, -EAGAIN to retry, or -1 to stop. */
-static int accept_one(int listen_fd, int send_timeout_ms, char peer[NET_ADDR_TEXT])
+/* Accepts one client, waiting for one unless |nowait| (the listening socket is then
+ * non-blocking). Returns its fd, -EAGAIN to retry (or: none pending), or -1 to stop. */
+static int accept_one(int listen_fd, int send_timeout_ms, int nowait, char peer[NET_ADDR_TEXT])
 {
     char ebuf[128];
-    int r = prog_wait_readable(listen_fd, 0);
     int fd;
 
-    if (r == 0)
-        return -1;
-    if (r < 0) {
-        prog_err("Error accepting connection: %s", prog_errno_text(r, ebuf, sizeof(ebuf)));
-        return -1;
+    if (!nowait) {
+        int r = prog_wait_readable(listen_fd, 0);
+
+        if (r == 0)
+            return -1;
+        if (r < 0) {
+            prog_err("Error accepting connection: %s", prog_errno_text(r, ebuf, sizeof(ebuf)));
+            return -1;
+        }
     }
     fd = net_tcp_accept(listen_fd, 1);
+    if (fd == -EAGAIN || fd == -EWOULDBLOCK)
+        return -EAGAIN;
     if (fd < 0) {
         /* ECONNABORTED and friends hurt one client only; EMFILE needs a pause to drain. */
         prog_err("Error accepting connection: %s", prog_errno_text(fd, ebuf, sizeof(ebuf)));
@@ -57,7 +67,7 @@ int prog_serve_serial(int listen_fd, int send_timeout_ms, prog_conn_fn fn, void 
 {
     for (;;) {
         char peer[NET_ADDR_TEXT];
-        int fd = accept_one(listen_fd, send_timeout_ms, peer);
+        int fd = accept_one(listen_fd, send_timeout_ms, 0, peer);
 
         if (fd == -1)
             break;
@@ -158,6 +168,33 @@ static size_t take_slot(void)
     return i;
 }
 
+/* Gives |fd| a slot (evicting if all are taken) and a thread; closes it when stopping. */
+static void start_conn(int fd, const char *peer, const pthread_attr_t *attr)
+{
+    size_t i = take_slot();
+    pthread_t tid;
+
+    if (i == pool.n) {
+        close(fd);
+        return;
+    }
+    pthread_mutex_lock(&pool.lock);
+    pool.slots[i].fd = fd;
+    atomic_store(&pool.slots[i].touched, 1); /* new: not the next to go */
+    memcpy(pool.slots[i].peer, peer, NET_ADDR_TEXT);
+    pthread_mutex_unlock(&pool.lock);
+    if (pthread_create(&tid, attr, conn_thread, &pool.slots[i]) != 0) {
+        prog_err("Error: cannot start a thread for %s", peer);
+        pthread_mutex_lock(&pool.lock);
+        close(fd);
+        pool.slots[i].fd = -1;
+        pool.slots[i].next_free = pool.free_stack_head;
+        pool.free_stack_head = i;
+        pool.running--;
+        pthread_mutex_unlock(&pool.lock);
+    }
+}
+
 int prog_serve_threaded(int listen_fd, size_t max_conns, int send_timeout_ms, prog_conn_fn fn,
                         void *ctx)
 {
@@ -184,36 +221,27 @@ int prog_serve_threaded(int listen_fd, size_t max_conns, int send_timeout_ms, pr
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, PROG_THREAD_STACK);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    /* Non-blocking, so that a burst is accepted in one go before its threads start: the
+     * backlog empties at accept speed, not at thread-creation speed. */
+    int fl = fcntl(listen_fd, F_GETFL);
+    if (fl >= 0)
+        fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK);
     while (!prog_stopping()) {
-        char peer[NET_ADDR_TEXT];
-        int fd = accept_one(listen_fd, send_timeout_ms, peer);
-        size_t i;
-        pthread_t tid;
+        static char peers[PROG_ACCEPT_BATCH][NET_ADDR_TEXT];
+        int fds[PROG_ACCEPT_BATCH];
+        size_t n = 0;
+        int fd = accept_one(listen_fd, send_timeout_ms, 0, peers[0]);
 
         if (fd == -1)
             break;
         if (fd < 0)
             continue;
-        i = take_slot();
-        if (i == pool.n) {
-            close(fd);
-            break;
-        }
-        pthread_mutex_lock(&pool.lock);
-        pool.slots[i].fd = fd;
-        atomic_store(&pool.slots[i].touched, 1); /* new: not the next to go */
-        memcpy(pool.slots[i].peer, peer, sizeof(peer));
-        pthread_mutex_unlock(&pool.lock);
-        if (pthread_create(&tid, &attr, conn_thread, &pool.slots[i]) != 0) {
-            prog_err("Error: cannot start a thread for %s", peer);
-            pthread_mutex_lock(&pool.lock);
-            close(fd);
-            pool.slots[i].fd = -1;
-            pool.slots[i].next_free = pool.free_stack_head;
-            pool.free_stack_head = i;
-            pool.running--;
-            pthread_mutex_unlock(&pool.lock);
-        }
+        fds[n++] = fd;
+        while (n < PROG_ACCEPT_BATCH &&
+               (fd = accept_one(listen_fd, send_timeout_ms, 1, peers[n])) >= 0)
+            fds[n++] = fd;
+        for (size_t k = 0; k < n; k++)
+            start_conn(fds[k], peers[k], &attr);
     }
     close(listen_fd);
     /* Wake every handler blocked in read or write, then wait for all of them. */
