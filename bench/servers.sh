@@ -32,7 +32,7 @@ trap 'rm -rf "$tmp"' EXIT
 port=20000
 
 ECHO_MSG=$(printf '%063d' 0 | tr 0 x)
-SENSOR_MSG='{"device_id":"ESP32-001","temperature":21.5,"humidity":60.2,"timestamp":1678886400}'
+SENSOR_MSG='{"device_id":"ESP32-001","temperature_c":21.5,"humidity_percent":60.2,"timestamp":1678886400}'
 
 # name|command (PORT is replaced)|ping-pong message
 servers="anchor|$B/bench-anchor-echo PORT|echo
@@ -116,7 +116,7 @@ printf '%-14s %12s %9s | %8s %9s %9s %6s | %12s\n' server "ping-pong/s" "x ancho
     "5000 ms" overflows "B/conn" fresh "300 nonread"
 echo "$servers" | while IFS='|' read -r name cmd kind; do
     pp=$(get "pp.$name")
-    ratio=$(awk -v a="$pp" -v b="$anchor" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')
+    ratio=$(awk -v a="$pp" -v b="$anchor" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
     fresh=$(get "idle_fresh.$name")
     nr=$(get "nr_fresh.$name")
     nrms=$(get "nr_ms.$name" 2>/dev/null)

@@ -27,6 +27,25 @@ foreach(row IN LISTS _wc_reference)
       LABELS "runner;selftest" TIMEOUT 180)
 endforeach()
 
+# The event-driven servers against the same suites: echo-server-epoll must pass both echo
+# suites (same bytes and log lines as the threaded server), sensor-server's --event-driven mode
+# the sensor suite. NAME SUITE PROGRAM ARGS...
+set(_wc_event_driven
+    "tcp-echo.epoll tcp-echo echo-server-epoll --listen {addr}"
+    "tcp-echo-threaded.epoll tcp-echo-threaded echo-server-epoll --listen {addr}"
+    "sensor.event-driven sensor sensor-server --event-driven --listen {addr}")
+foreach(spec IN LISTS _wc_event_driven)
+  string(REPLACE " " ";" spec "${spec}")
+  list(POP_FRONT spec name suite prog)
+  list(JOIN spec " " args)
+  add_test(NAME runner.reference.${name}
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e_runner/reference.py --
+                   $<TARGET_FILE:wirecheck> run ${suite} --exec "$<TARGET_FILE:${prog}> ${args}"
+                   --level all -j 2 --timeout-scale ${_wc_scale} --color never)
+  set_tests_properties(runner.reference.${name} PROPERTIES
+      LABELS "runner;selftest" TIMEOUT 180)
+endforeach()
+
 # The seed's programs (hard-coded ports: never two at once), when they are built.
 set(_wc_seed
     "tcp-echo           echo_server_serial    -"

@@ -37,6 +37,8 @@ struct evloop_list {
     struct evloop_conn *head, *tail;
 };
 
+enum { ALL_LIST, SEND_LIST };
+
 struct evloop_conn {
     int fd;
     unsigned char can_read; /* input may be waiting: no EAGAIN or short read since the edge */
@@ -54,7 +56,7 @@ struct evloop_conn {
     size_t stash_len;
     int64_t active_ms; /* last byte moved either way: the idle list's order */
     int64_t sent_ms;   /* last send progress while replies wait: the send list's order */
-    struct evloop_link all, send;
+    struct evloop_link link[2]; /* in the thread's ALL_LIST and (while replies wait) SEND_LIST */
     struct evloop_conn *ready_next;
     char peer[NET_ADDR_TEXT];
 };
@@ -73,36 +75,33 @@ struct evloop_thread {
     int64_t accept_resume; /* CLK_NEVER unless accepting paused after EMFILE */
 };
 
-static void list_push(struct evloop_list *l, struct evloop_conn *c, size_t off)
+static void list_push(struct evloop_list *l, struct evloop_conn *c, int which)
 {
-    struct evloop_link *lk = (struct evloop_link *)((char *)c + off);
+    struct evloop_link *lk = &c->link[which];
 
     lk->next = NULL;
     lk->prev = l->tail;
     if (l->tail != NULL)
-        ((struct evloop_link *)((char *)l->tail + off))->next = c;
+        l->tail->link[which].next = c;
     else
         l->head = c;
     l->tail = c;
 }
 
-static void list_remove(struct evloop_list *l, struct evloop_conn *c, size_t off)
+static void list_remove(struct evloop_list *l, struct evloop_conn *c, int which)
 {
-    struct evloop_link *lk = (struct evloop_link *)((char *)c + off);
+    struct evloop_link *lk = &c->link[which];
 
     if (lk->prev != NULL)
-        ((struct evloop_link *)((char *)lk->prev + off))->next = lk->next;
+        lk->prev->link[which].next = lk->next;
     else
         l->head = lk->next;
     if (lk->next != NULL)
-        ((struct evloop_link *)((char *)lk->next + off))->prev = lk->prev;
+        lk->next->link[which].prev = lk->prev;
     else
         l->tail = lk->prev;
     lk->prev = lk->next = NULL;
 }
-
-#define ALL_OFF offsetof(struct evloop_conn, all)
-#define SEND_OFF offsetof(struct evloop_conn, send)
 
 static void schedule(struct evloop_thread *t, struct evloop_conn *c)
 {
@@ -136,8 +135,8 @@ static void touch(struct evloop_thread *t, struct evloop_conn *c)
 {
     c->active_ms = t->now;
     if (t->all.tail != c) {
-        list_remove(&t->all, c, ALL_OFF);
-        list_push(&t->all, c, ALL_OFF);
+        list_remove(&t->all, c, ALL_LIST);
+        list_push(&t->all, c, ALL_LIST);
     }
 }
 
@@ -177,11 +176,11 @@ static void flush(struct evloop_thread *t, struct evloop_conn *c)
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             /* Wait for EPOLLOUT; keep the send list in order of last progress. */
             if (c->in_send)
-                list_remove(&t->sendq, c, SEND_OFF);
+                list_remove(&t->sendq, c, SEND_LIST);
             else
                 c->sent_ms = t->now;
             c->in_send = 1;
-            list_push(&t->sendq, c, SEND_OFF);
+            list_push(&t->sendq, c, SEND_LIST);
             want_output(t, c, 1);
             return;
         }
@@ -193,7 +192,7 @@ static void flush(struct evloop_thread *t, struct evloop_conn *c)
     c->out = NULL;
     c->out_off = c->out_cap = 0;
     if (c->in_send) {
-        list_remove(&t->sendq, c, SEND_OFF);
+        list_remove(&t->sendq, c, SEND_LIST);
         c->in_send = 0;
     }
     want_output(t, c, 0);
@@ -252,7 +251,7 @@ int evloop_conn_send(struct evloop_conn *c, const void *data, size_t len)
     if (c->out_len == 0 && !c->in_send) {
         c->sent_ms = t->now;
         c->in_send = 1;
-        list_push(&t->sendq, c, SEND_OFF);
+        list_push(&t->sendq, c, SEND_LIST);
     }
     c->out_len += len;
     want_output(t, c, 1);
@@ -302,9 +301,9 @@ static void finalize(struct evloop_thread *t, struct evloop_conn *c)
 {
     const struct evloop_handlers *h = t->cfg->handlers;
 
-    list_remove(&t->all, c, ALL_OFF);
+    list_remove(&t->all, c, ALL_LIST);
     if (c->in_send)
-        list_remove(&t->sendq, c, SEND_OFF);
+        list_remove(&t->sendq, c, SEND_LIST);
     h->on_close(c, c->why, c->err, t->cfg->ctx);
     close(c->fd);
     free(c->out);
@@ -433,7 +432,7 @@ static void accept_some(struct evloop_thread *t)
             free(c);
             continue;
         }
-        list_push(&t->all, c, ALL_OFF);
+        list_push(&t->all, c, ALL_LIST);
         t->cfg->handlers->on_open(c, t->cfg->ctx);
         schedule(t, c); /* data may have come with the handshake */
     }
@@ -446,7 +445,7 @@ static int expire(struct evloop_thread *t)
     int64_t next = CLK_NEVER;
 
     if (cfg->idle_timeout_ms > 0) {
-        for (struct evloop_conn *c = t->all.head; c != NULL; c = c->all.next) {
+        for (struct evloop_conn *c = t->all.head; c != NULL; c = c->link[ALL_LIST].next) {
             int64_t due = c->active_ms + cfg->idle_timeout_ms;
 
             if (due > t->now) {
@@ -457,7 +456,7 @@ static int expire(struct evloop_thread *t)
         }
     }
     if (cfg->send_timeout_ms > 0) {
-        for (struct evloop_conn *c = t->sendq.head; c != NULL; c = c->send.next) {
+        for (struct evloop_conn *c = t->sendq.head; c != NULL; c = c->link[SEND_LIST].next) {
             int64_t due = c->sent_ms + cfg->send_timeout_ms;
 
             if (due > t->now) {

@@ -11,7 +11,7 @@ int main(int argc, char **argv)
         .default_addr = "127.0.0.1:7878",
         .is_server = 1,
         .options = PROG_OPT_MAX_CONNS | PROG_OPT_IDLE_TIMEOUT | PROG_OPT_SEND_TIMEOUT,
-        .extra_help = "  --max-conns N        clients served at once, a thread each (default 512);\n"
+        .extra_help = "  --max-conns N        clients served at once, a thread each (default 1024);\n"
                       "                       past it, a new client is still served: the client\n"
                       "                       idle longest is disconnected to make room\n"
                       "  --idle-timeout MS    hang up on a client that sends nothing for MS (default 0:\n"

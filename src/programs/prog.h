@@ -41,7 +41,7 @@ struct prog_opts {
     const char *addr_text;
     int quiet;        /* --quiet: no per-message log lines */
     int timeout_ms;   /* clients: --timeout MS (default 5000) */
-    size_t max_conns; /* threaded servers: --max-conns N (default 512) */
+    size_t max_conns; /* threaded servers: --max-conns N (default 1024) */
     size_t max_line;  /* sensor: --max-line BYTES (default 64 KiB) */
     int idle_timeout_ms; /* TCP servers: --idle-timeout MS, 0 = never (the seed's behaviour) */
     int send_timeout_ms; /* TCP servers: --send-timeout MS, 0 = never (the seed's behaviour) */

@@ -260,7 +260,7 @@ int main(int argc, char **argv)
                       "  --threads N          event threads with --event-driven (default 0: one\n"
                       "                       per CPU)\n"
                       "  --max-conns N        clients served at once with a thread each (default\n"
-                      "                       512); past it a new client is still served: the\n"
+                      "                       1024); past it a new client is still served: the\n"
                       "                       client idle longest is disconnected to make room\n"
                       "  --max-line BYTES     longest line accepted (default 65536); a longer\n"
                       "                       one gets ERROR and is skipped\n"
