@@ -97,31 +97,39 @@ static void test_half_close_echoes_then_closes(void **state)
     }
 }
 
+/* Runs |name|, sends |msg| on one connection, closes it; returns the server's whole stdout
+ * (malloc'd) and the client's address in |local|. */
+static char *log_of_one_client(struct e2e_proc *p, const char *name, const char *msg,
+                               char local[96])
+{
+    char expect[256];
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    char *log;
+    int fd;
+
+    assert_int_equal(e2e_start_server(p, name, NULL, NULL), 0);
+    fd = e2e_connect(p->addr);
+    assert_true(fd >= 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &sl), 0);
+    snprintf(local, 96, "127.0.0.1:%d", ntohs(((struct sockaddr_in *)&ss)->sin_port));
+    assert_echo(fd, (const unsigned char *)msg, strlen(msg));
+    close(fd);
+    snprintf(expect, sizeof(expect), "Client %s disconnected.\n", local);
+    assert_true(e2e_wait_for_text(p->out_path, expect, 5000));
+    assert_int_equal(e2e_stop(p, SIGTERM), 0);
+    log = e2e_slurp(p->out_path, NULL);
+    assert_non_null(log);
+    return log;
+}
+
 static void test_serial_log_lines_match_the_seed(void **state)
 {
     struct e2e_proc p;
     char local[96], expect[1024];
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    char buf[64];
-    char *log;
-    int fd;
+    char *log = log_of_one_client(&p, "echo-server", "Sending a message to myself!\n", local);
 
     (void)state;
-    assert_int_equal(e2e_start_server(&p, "echo-server", NULL, NULL), 0);
-    fd = e2e_connect(p.addr);
-    assert_true(fd >= 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &sl), 0);
-    snprintf(local, sizeof(local), "127.0.0.1:%d",
-             ntohs(((struct sockaddr_in *)&ss)->sin_port));
-    assert_int_equal(e2e_send(fd, "Sending a message to myself!\n", 29), 0);
-    assert_int_equal(e2e_read_exact(fd, buf, 29, 5000), 29);
-    close(fd);
-    snprintf(expect, sizeof(expect), "Client %s disconnected.\n", local);
-    assert_true(e2e_wait_for_text(p.out_path, expect, 5000));
-    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
-    log = e2e_slurp(p.out_path, NULL);
-    assert_non_null(log);
     snprintf(expect, sizeof(expect),
              "TCP Echo Server listening on %s\n"
              "Handling connection from: %s\n"
@@ -437,24 +445,9 @@ static void test_epoll_log_lines_are_the_threaded_servers(void **state)
 {
     struct e2e_proc p;
     char local[96], expect[512];
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    char *log;
-    int fd;
+    char *log = log_of_one_client(&p, "echo-server-epoll", "hi\n", local);
 
     (void)state;
-    assert_int_equal(e2e_start_server(&p, "echo-server-epoll", NULL, NULL), 0);
-    fd = e2e_connect(p.addr);
-    assert_true(fd >= 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &sl), 0);
-    snprintf(local, sizeof(local), "127.0.0.1:%d", ntohs(((struct sockaddr_in *)&ss)->sin_port));
-    assert_echo(fd, (const unsigned char *)"hi\n", 3);
-    close(fd);
-    snprintf(expect, sizeof(expect), "Client %s disconnected.\n", local);
-    assert_true(e2e_wait_for_text(p.out_path, expect, 5000));
-    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
-    log = e2e_slurp(p.out_path, NULL);
-    assert_non_null(log);
     snprintf(expect, sizeof(expect),
              "Event-driven TCP Echo Server listening on %s\n"
              "Handling connection from: %s\n"
