@@ -37,6 +37,7 @@ SENSOR_MSG='{"device_id":"ESP32-001","temperature_c":21.5,"humidity_percent":60.
 # name|command (PORT is replaced)|ping-pong message
 servers="anchor|$B/bench-anchor-echo PORT|echo
 epoll|$P/echo-server-epoll --quiet --listen 127.0.0.1:PORT|echo
+epoll-1thread|$P/echo-server-epoll --quiet --threads 1 --listen 127.0.0.1:PORT|echo
 threaded|$P/echo-server-threaded --quiet --listen 127.0.0.1:PORT|echo
 threaded-6000|$P/echo-server-threaded --quiet --max-conns 6000 --listen 127.0.0.1:PORT|echo
 sensor|$P/sensor-server --quiet --listen 127.0.0.1:PORT|sensor

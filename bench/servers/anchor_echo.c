@@ -18,12 +18,15 @@ int main(int argc, char **argv)
     static char buf[16384];
     int lfd, ep;
 
-    if (argc != 2) {
+    char *end = NULL;
+    long port = argc == 2 ? strtol(argv[1], &end, 10) : -1;
+
+    if (port < 1 || port > 65535 || *end != '\0') {
         fprintf(stderr, "usage: bench-anchor-echo PORT\n");
         return 2;
     }
     net_ignore_sigpipe();
-    net_loopback_addr(&a, AF_INET, (unsigned)atoi(argv[1]));
+    net_loopback_addr(&a, AF_INET, (unsigned)port);
     lfd = net_bind_nb(&a, SOCK_STREAM, SOMAXCONN, 1);
     ep = epoll_create1(0);
     if (lfd < 0 || ep < 0) {

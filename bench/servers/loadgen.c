@@ -167,22 +167,35 @@ static int hold(int n, const char *kind, int secs)
     return ok ? 0 : 1;
 }
 
+/* A decimal argument in [lo, hi], or -1. */
+static long number(const char *text, long lo, long hi)
+{
+    char *end = NULL;
+    long v;
+
+    errno = 0;
+    v = strtol(text, &end, 10);
+    return errno != 0 || end == text || *end != '\0' || v < lo || v > hi ? -1 : v;
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     net_ignore_sigpipe();
     if (argc == 6 && strcmp(argv[1], "pingpong") == 0) {
-        int conns = atoi(argv[3]), secs = atoi(argv[4]);
-        net_loopback_addr(&server, AF_INET, (unsigned)atoi(argv[2]));
-        if (conns < 1 || conns > MAX_CONNS || secs < 1 || secs > 60)
+        long port = number(argv[2], 1, 65535);
+        int conns = (int)number(argv[3], 1, MAX_CONNS), secs = (int)number(argv[4], 1, 60);
+        if (port < 0 || conns < 0 || secs < 0)
             return 2;
+        net_loopback_addr(&server, AF_INET, (unsigned)port);
         return pingpong(conns, secs, argv[5]);
     }
     if (argc == 6 && strcmp(argv[1], "hold") == 0) {
-        int n = atoi(argv[3]), secs = atoi(argv[5]);
-        net_loopback_addr(&server, AF_INET, (unsigned)atoi(argv[2]));
-        if (n < 1 || n > MAX_CONNS || secs < 0 || secs > 60)
+        long port = number(argv[2], 1, 65535);
+        int n = (int)number(argv[3], 1, MAX_CONNS), secs = (int)number(argv[5], 0, 60);
+        if (port < 0 || n < 0 || secs < 0)
             return 2;
+        net_loopback_addr(&server, AF_INET, (unsigned)port);
         return hold(n, argv[4], secs);
     }
     fprintf(stderr, "usage: bench-loadgen pingpong PORT CONNS SECONDS MESSAGE\n"

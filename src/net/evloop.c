@@ -128,7 +128,9 @@ static void mark_closing(struct evloop_thread *t, struct evloop_conn *c, enum ev
     schedule(t, c);
 }
 
-static struct evloop_thread *thread_of(const struct evloop_conn *c);
+/* The thread serving the current handler call: a connection never moves between threads, and
+ * evloop_conn_* are only called from its handlers. */
+static _Thread_local struct evloop_thread *current;
 
 /* Moves |c| to the end of the idle order: something just moved. */
 static void touch(struct evloop_thread *t, struct evloop_conn *c)
@@ -202,7 +204,7 @@ static void flush(struct evloop_thread *t, struct evloop_conn *c)
 
 int evloop_conn_send(struct evloop_conn *c, const void *data, size_t len)
 {
-    struct evloop_thread *t = thread_of(c);
+    struct evloop_thread *t = current;
     const unsigned char *p = data;
 
     if (c->closing || len == 0)
@@ -260,7 +262,7 @@ int evloop_conn_send(struct evloop_conn *c, const void *data, size_t len)
 
 int evloop_conn_congested(const struct evloop_conn *c)
 {
-    return c->closing || c->out_len > thread_of(c)->cfg->out_high;
+    return c->closing || c->out_len > current->cfg->out_high;
 }
 
 size_t evloop_conn_queued(const struct evloop_conn *c)
@@ -270,7 +272,7 @@ size_t evloop_conn_queued(const struct evloop_conn *c)
 
 void evloop_conn_close(struct evloop_conn *c)
 {
-    mark_closing(thread_of(c), c, EVLOOP_CLOSE_HANDLER, 0);
+    mark_closing(current, c, EVLOOP_CLOSE_HANDLER, 0);
 }
 
 const char *evloop_conn_peer(const struct evloop_conn *c)
@@ -286,15 +288,6 @@ void *evloop_conn_data(const struct evloop_conn *c)
 void evloop_conn_set_data(struct evloop_conn *c, void *data)
 {
     c->data = data;
-}
-
-/* The thread serving the current handler call: a connection never moves between threads. */
-static _Thread_local struct evloop_thread *current;
-
-static struct evloop_thread *thread_of(const struct evloop_conn *c)
-{
-    (void)c;
-    return current;
 }
 
 static void finalize(struct evloop_thread *t, struct evloop_conn *c)

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -435,6 +436,21 @@ static void test_epoll_non_reading_clients_do_not_delay_others(void **state)
 
     assert_int_equal(e2e_start_server(&p, "echo-server-epoll", NULL, args), 0);
     stalled[0] = connect_stalled(p.addr);
+    /* Keep pushing until the server hangs up (bounded: 600 rounds of at most 100 ms), so the
+     * echo is sure to back up into the server's own queue whatever the kernel buffers hold. */
+    {
+        static const char more[4096];
+        int gone = 0;
+
+        for (int i = 0; i < 600 && !gone; i++) {
+            struct pollfd pf = {.fd = stalled[0], .events = POLLOUT};
+
+            if (poll(&pf, 1, 100) == 1 &&
+                send(stalled[0], more, sizeof(more), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+                gone = errno != EAGAIN && errno != EWOULDBLOCK;
+        }
+        assert_true(gone);
+    }
     assert_true(e2e_wait_for_text(p.err_path, "it took no echo for 500 ms", 10000));
     close(stalled[0]);
     assert_int_equal(e2e_stop(&p, SIGTERM), 0);
