@@ -26,6 +26,7 @@ int main(int argc, char **argv)
     prog_parse(&info, argc, argv, &opts, NULL, NULL);
     style.quiet = opts.quiet;
     style.idle_timeout_ms = opts.idle_timeout_ms;
+    style.send_timeout_ms = opts.send_timeout_ms;
     prog_signals_init();
     fd = prog_tcp_listen(&opts, "Multi-threaded TCP Echo Server listening on");
     return prog_serve_threaded(fd, opts.max_conns, opts.send_timeout_ms, echo_conn_handle,

@@ -42,20 +42,18 @@ void echo_conn_handle(int fd, const char *peer, void *ctx)
         return;
     }
     prog_out("Handling connection from: %s", peer);
+    /* The idle timeout is the socket's receive timeout: each read is one blocking recv, not a
+     * poll then a recv (a stop signal shuts the socket down, which ends the recv). */
+    if (style->idle_timeout_ms > 0)
+        net_set_timeouts(fd, style->idle_timeout_ms, style->send_timeout_ms);
     for (;;) {
-        int w = prog_wait_readable(fd, style->idle_timeout_ms);
-        ssize_t n;
+        ssize_t n = net_read_blocking(fd, buf, ECHO_BUF_SIZE);
         int r;
 
-        if (w == 0)
-            break; /* stopping */
-        if (w == -ETIMEDOUT) {
+        if (n == -ETIMEDOUT) {
             prog_err("Closing idle connection from %s after %d ms", peer, style->idle_timeout_ms);
             break;
         }
-        n = w < 0 ? w : net_read_ready(fd, buf, ECHO_BUF_SIZE);
-        if (n == -EAGAIN)
-            continue; /* the wait said readable, the read found nothing: wait again */
         if (n == 0) {
             prog_out("Client %s disconnected.", peer);
             break;

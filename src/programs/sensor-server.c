@@ -87,20 +87,17 @@ static void sensor_conn(int fd, const char *peer, void *ctx)
         return;
     }
     prog_out("Handling JSON connection from: %s", peer);
+    /* One blocking recv per read; the idle timeout is the socket's (a stop shuts it down). */
+    if (srv->idle_timeout_ms > 0)
+        net_set_timeouts(fd, srv->idle_timeout_ms, srv->send_timeout_ms);
     for (;;) {
-        int w = prog_wait_readable(fd, srv->idle_timeout_ms);
-        ssize_t n;
+        ssize_t n = net_read_blocking(fd, buf, SENSOR_READ_SIZE);
         size_t off = 0;
 
-        if (w == 0)
-            break;
-        if (w == -ETIMEDOUT) {
+        if (n == -ETIMEDOUT) {
             prog_err("Closing idle connection from %s after %d ms", peer, srv->idle_timeout_ms);
             break;
         }
-        n = w < 0 ? w : net_read_ready(fd, buf, SENSOR_READ_SIZE);
-        if (n == -EAGAIN)
-            continue; /* the wait said readable, the read found nothing: wait again */
         if (n == 0) {
             /* Half-close: a last line without '\n' is still a message. */
             if (sensor_session_finish(&session, &ev) == 1)
