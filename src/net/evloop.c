@@ -22,7 +22,7 @@
 /* Clients accepted per wake-up: enough to empty the backlog of a burst of thousands before it
  * overflows, few enough that clients already in get their turn soon. */
 #define EVLOOP_ACCEPT_BURST 512
-#define EVLOOP_READ_BURST 8    /* reads per client per round before the next client's turn */
+#define EVLOOP_READ_BURST 8 /* reads per client per round before the next client's turn */
 #define EVLOOP_THREAD_STACK ((size_t)256 * 1024) /* buffers are on the heap */
 #define EVLOOP_MAX_THREADS 64
 #define EVLOOP_EMFILE_PAUSE_MS 50
@@ -56,8 +56,8 @@ struct evloop_conn {
     size_t out_off, out_len, out_cap;
     unsigned char *stash; /* input on_data did not take while congested */
     size_t stash_len;
-    int64_t active_ms; /* last byte moved either way: the idle list's order */
-    int64_t sent_ms;   /* last send progress while replies wait: the send list's order */
+    int64_t active_ms;          /* last byte moved either way: the idle list's order */
+    int64_t sent_ms;            /* last send progress while replies wait: the send list's order */
     struct evloop_link link[2]; /* in the thread's ALL_LIST and (while replies wait) SEND_LIST */
     struct evloop_conn *ready_next;
     char peer[NET_ADDR_TEXT];
@@ -70,7 +70,7 @@ struct evloop_thread {
     int started;
     int rc;
     unsigned char *rbuf;
-    struct evloop_list all;  /* every open connection, by active_ms */
+    struct evloop_list all;   /* every open connection, by active_ms */
     struct evloop_list sendq; /* connections with queued replies, by sent_ms */
     struct evloop_conn *ready, *ready_tail;
     int64_t now;

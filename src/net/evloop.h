@@ -39,15 +39,15 @@ struct evloop_handlers {
 };
 
 struct evloop_config {
-    int listen_fd;          /* a listening TCP socket (made non-blocking by evloop_run) */
-    int stop_fd;            /* readable once the server should stop (a self-pipe), or -1 */
-    unsigned threads;       /* event threads (0: one per online CPU) */
-    size_t read_size;       /* bytes read at a time (0: 64 KiB); per thread, not per client */
-    size_t out_high;        /* queued reply bytes above which a client is congested (0: 64 KiB) */
-    int idle_timeout_ms;    /* 0: never */
-    int send_timeout_ms;    /* 0: never */
+    int listen_fd;       /* a listening TCP socket (made non-blocking by evloop_run) */
+    int stop_fd;         /* readable once the server should stop (a self-pipe), or -1 */
+    unsigned threads;    /* event threads (0: one per online CPU) */
+    size_t read_size;    /* bytes read at a time (0: 64 KiB); per thread, not per client */
+    size_t out_high;     /* queued reply bytes above which a client is congested (0: 64 KiB) */
+    int idle_timeout_ms; /* 0: never */
+    int send_timeout_ms; /* 0: never */
     const struct evloop_handlers *handlers;
-    void *ctx;              /* passed to every handler */
+    void *ctx; /* passed to every handler */
 };
 
 /*

@@ -120,8 +120,8 @@ void prog_conn_touch(void);
  * a stop signal. Returns an exit code.
  */
 struct evloop_handlers;
-int prog_serve_events(int listen_fd, const struct prog_opts *opts,
-                      const struct evloop_handlers *h, void *ctx);
+int prog_serve_events(int listen_fd, const struct prog_opts *opts, const struct evloop_handlers *h,
+                      void *ctx);
 
 /* Binds a listening TCP socket at opts->addr, printing "<banner> <bound address>".
  * Returns the fd, or exits with PROG_EXIT_CONNECT after a message. */

@@ -85,8 +85,8 @@ int prog_serve_serial(int listen_fd, int send_timeout_ms, prog_conn_fn fn, void 
 
 /* One connection of the threaded server. Free slots form a stack, so accepting is O(1). */
 struct slot {
-    int fd;              /* -1 when free; written under pool.lock */
-    atomic_int touched;  /* bytes moved since the clock hand last passed */
+    int fd;             /* -1 when free; written under pool.lock */
+    atomic_int touched; /* bytes moved since the clock hand last passed */
     size_t next_free;
     char peer[NET_ADDR_TEXT];
 };
@@ -258,8 +258,8 @@ int prog_serve_threaded(int listen_fd, size_t max_conns, int send_timeout_ms, pr
     return PROG_EXIT_OK;
 }
 
-int prog_serve_events(int listen_fd, const struct prog_opts *opts,
-                      const struct evloop_handlers *h, void *ctx)
+int prog_serve_events(int listen_fd, const struct prog_opts *opts, const struct evloop_handlers *h,
+                      void *ctx)
 {
     char ebuf[128];
     struct evloop_config cfg = {

@@ -211,7 +211,8 @@ static void ev_close(struct evloop_conn *c, enum evloop_close why, int err, void
     else if (why == EVLOOP_CLOSE_READ_ERROR)
         prog_err("Error reading from %s: %s", peer, prog_errno_text(err, ebuf, sizeof(ebuf)));
     else if (why == EVLOOP_CLOSE_WRITE_ERROR)
-        prog_err("Failed to send a reply to %s: %s", peer, prog_errno_text(err, ebuf, sizeof(ebuf)));
+        prog_err("Failed to send a reply to %s: %s", peer,
+                 prog_errno_text(err, ebuf, sizeof(ebuf)));
     else if (why == EVLOOP_CLOSE_IDLE)
         prog_err("Closing idle connection from %s after %d ms", peer, srv->idle_timeout_ms);
     else if (why == EVLOOP_CLOSE_SEND_TIMEOUT)
