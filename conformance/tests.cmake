@@ -11,20 +11,37 @@ set_tests_properties(runner.lint PROPERTIES LABELS "runner;selftest" TIMEOUT 60)
 
 # The reference programs (conformance/suites.tsv), each on ports of its own ({addr}), so the
 # tests run in parallel.
+# reference.py: exit 0, and no diagnosis in the JSON report (a cause found in a correct
+# program would be shown to every student whose program behaves the same).
+function(wirecheck_reference_test name suite prog args)
+  add_test(NAME runner.reference.${name}
+           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e_runner/reference.py --
+                   $<TARGET_FILE:wirecheck> run ${suite} --exec "$<TARGET_FILE:${prog}> ${args}"
+                   --level all -j 2 --timeout-scale ${_wc_scale} --color never)
+  set_tests_properties(runner.reference.${name} PROPERTIES
+      LABELS "runner;selftest" TIMEOUT 180)
+endfunction()
 file(STRINGS ${CMAKE_CURRENT_SOURCE_DIR}/suites.tsv _wc_reference REGEX "^[^#]")
 foreach(row IN LISTS _wc_reference)
   string(REPLACE "\t" ";" row "${row}")
   list(GET row 0 suite)
   list(GET row 1 prog)
   list(GET row 2 args)
-  # reference.py: exit 0, and no diagnosis in the JSON report (a cause found in a correct
-  # program would be shown to every student whose program behaves the same).
-  add_test(NAME runner.reference.${suite}
-           COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/e2e_runner/reference.py --
-                   $<TARGET_FILE:wirecheck> run ${suite} --exec "$<TARGET_FILE:${prog}> ${args}"
-                   --level all -j 2 --timeout-scale ${_wc_scale} --color never)
-  set_tests_properties(runner.reference.${suite} PROPERTIES
-      LABELS "runner;selftest" TIMEOUT 180)
+  wirecheck_reference_test(${suite} ${suite} ${prog} "${args}")
+endforeach()
+
+# The event-driven servers against the same suites: echo-server-epoll must pass both echo
+# suites (same bytes and log lines as the threaded server), sensor-server's --event-driven mode
+# the sensor suite. NAME SUITE PROGRAM ARGS...
+set(_wc_event_driven
+    "tcp-echo.epoll tcp-echo echo-server-epoll --listen {addr}"
+    "tcp-echo-threaded.epoll tcp-echo-threaded echo-server-epoll --listen {addr}"
+    "sensor.event-driven sensor sensor-server --event-driven --listen {addr}")
+foreach(spec IN LISTS _wc_event_driven)
+  string(REPLACE " " ";" spec "${spec}")
+  list(POP_FRONT spec name suite prog)
+  list(JOIN spec " " args)
+  wirecheck_reference_test(${name} ${suite} ${prog} "${args}")
 endforeach()
 
 # The seed's programs (hard-coded ports: never two at once), when they are built.

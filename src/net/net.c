@@ -446,6 +446,21 @@ ssize_t net_read_ready(int fd, void *buf, size_t cap)
     }
 }
 
+ssize_t net_read_blocking(int fd, void *buf, size_t cap)
+{
+    if (buf == NULL || cap == 0)
+        return -EINVAL;
+    for (;;) {
+        ssize_t n = recv(fd, buf, cap, 0);
+        if (n >= 0)
+            return n;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return -ETIMEDOUT; /* a blocking socket says EAGAIN only when SO_RCVTIMEO hits */
+        if (errno != EINTR)
+            return -errno;
+    }
+}
+
 ssize_t net_read_timeout(int fd, void *buf, size_t cap, int timeout_ms)
 {
     if (buf == NULL || cap == 0)

@@ -93,6 +93,12 @@ ssize_t net_read_timeout(int fd, void *buf, size_t cap, int timeout_ms);
  * spurious), or -errno. Retries EINTR. */
 ssize_t net_read_ready(int fd, void *buf, size_t cap);
 
+/* One blocking read of up to |cap| (> 0) bytes, waiting as long as the socket's SO_RCVTIMEO
+ * allows (none set: until data, EOF or a shutdown of the socket). Returns the count (0 at EOF),
+ * -ETIMEDOUT when SO_RCVTIMEO expired, or -errno. Retries EINTR. One syscall per read, where a
+ * wait then a read takes two. */
+ssize_t net_read_blocking(int fd, void *buf, size_t cap);
+
 /* Sends one datagram to |to|, retrying EINTR. Returns the bytes sent or -errno. */
 ssize_t net_udp_send_to(int fd, const void *buf, size_t len, const struct net_addr *to);
 

@@ -19,10 +19,8 @@
 #include "wait.h"
 
 #define PROG_DEFAULT_TIMEOUT_MS 5000
-#define PROG_DEFAULT_MAX_CONNS 512
+#define PROG_DEFAULT_MAX_CONNS 1024
 #define PROG_DEFAULT_MAX_LINE ((size_t)64 * 1024)
-/* Threads only hold a read buffer; a small stack lets hundreds of connections coexist. */
-#define PROG_THREAD_STACK ((size_t)1024 * 1024)
 
 /* A quiet client prints nothing on stdout; quiet servers still print their listening line.
  * Set once by prog_parse before any thread exists. */
@@ -129,6 +127,8 @@ void prog_parse(const struct prog_info *info, int argc, char **argv, struct prog
         if (match_opt(arg, addr_opt, &iv) ||
             ((info->options & PROG_OPT_TIMEOUT) && match_opt(arg, "--timeout", &iv)) ||
             ((info->options & PROG_OPT_IDLE_TIMEOUT) && match_opt(arg, "--idle-timeout", &iv)) ||
+            ((info->options & PROG_OPT_SEND_TIMEOUT) && match_opt(arg, "--send-timeout", &iv)) ||
+            ((info->options & PROG_OPT_THREADS) && match_opt(arg, "--threads", &iv)) ||
             ((info->options & PROG_OPT_MAX_CONNS) && match_opt(arg, "--max-conns", &iv)) ||
             ((info->options & PROG_OPT_MAX_LINE) && match_opt(arg, "--max-line", &iv))) {
             int is_inline = iv != NULL;
@@ -145,6 +145,16 @@ void prog_parse(const struct prog_info *info, int argc, char **argv, struct prog
                     usage_error(info, "--idle-timeout wants milliseconds (0..86400000), not '%s'",
                                 value);
                 opts->idle_timeout_ms = (int)n;
+            } else if (strncmp(arg, "--send-timeout", 14) == 0) {
+                if (prog_parse_size(value, 0, 24 * 3600 * 1000, &n) != 0)
+                    usage_error(info, "--send-timeout wants milliseconds (0..86400000), not '%s'",
+                                value);
+                opts->send_timeout_ms = (int)n;
+            } else if (strncmp(arg, "--threads", 9) == 0) {
+                if (prog_parse_size(value, 0, 64, &n) != 0)
+                    usage_error(info, "--threads wants a count (0..64, 0: one per CPU), not '%s'",
+                                value);
+                opts->threads = (unsigned)n;
             } else if (strncmp(arg, "--timeout", 9) == 0) {
                 if (prog_parse_size(value, 1, 3600 * 1000, &n) != 0)
                     usage_error(info, "--timeout wants milliseconds (1..3600000), not '%s'",
@@ -246,6 +256,11 @@ static atomic_int stop_flag;
  * client that never reads returns at once (shutdown is async-signal-safe). */
 static atomic_int serial_conn = -1;
 
+void prog_stop_shuts_down(int fd)
+{
+    atomic_store(&serial_conn, fd);
+}
+
 static void on_stop_signal(int sig)
 {
     int saved = errno;
@@ -302,7 +317,9 @@ int prog_tcp_listen(const struct prog_opts *opts, const char *banner)
 {
     char text[NET_ADDR_TEXT];
     char ebuf[128];
-    int fd = net_tcp_listen(&opts->addr, 128);
+    /* The largest backlog the kernel allows (it caps SOMAXCONN at net.core.somaxconn): a burst
+     * of thousands of connects must not overflow the queue while the accept loop catches up. */
+    int fd = net_tcp_listen(&opts->addr, SOMAXCONN);
     int r;
 
     if (fd < 0) {
@@ -313,168 +330,6 @@ int prog_tcp_listen(const struct prog_opts *opts, const char *banner)
     r = net_local_text(fd, text);
     prog_out("%s %s", banner, r < 0 ? opts->addr_text : text);
     return fd;
-}
-
-/* Accepts one client; returns its fd, 0-or-positive, -EAGAIN to retry, or -1 to stop. */
-static int accept_one(int listen_fd, char peer[NET_ADDR_TEXT])
-{
-    char ebuf[128];
-    int r = prog_wait_readable(listen_fd, 0);
-    int fd;
-
-    if (r == 0)
-        return -1;
-    if (r < 0) {
-        prog_err("Error accepting connection: %s", prog_errno_text(r, ebuf, sizeof(ebuf)));
-        return -1;
-    }
-    fd = net_tcp_accept(listen_fd, 1);
-    if (fd < 0) {
-        /* ECONNABORTED and friends hurt one client only; EMFILE needs a pause to drain. */
-        prog_err("Error accepting connection: %s", prog_errno_text(fd, ebuf, sizeof(ebuf)));
-        if (fd == -EMFILE || fd == -ENFILE || fd == -ENOBUFS || fd == -ENOMEM)
-            clk_sleep_until(clk_now_ms() + 50);
-        return -EAGAIN;
-    }
-    if (net_peer_text(fd, peer) < 0)
-        snprintf(peer, NET_ADDR_TEXT, "unknown");
-    return fd;
-}
-
-int prog_serve_serial(int listen_fd, prog_conn_fn fn, void *ctx)
-{
-    for (;;) {
-        char peer[NET_ADDR_TEXT];
-        int fd = accept_one(listen_fd, peer);
-
-        if (fd == -1)
-            break;
-        if (fd < 0)
-            continue;
-        atomic_store(&serial_conn, fd);
-        if (!prog_stopping()) /* a signal may have come between accept and the store */
-            fn(fd, peer, ctx);
-        atomic_store(&serial_conn, -1);
-        close(fd);
-    }
-    close(listen_fd);
-    return PROG_EXIT_OK;
-}
-
-enum slot_state { SLOT_FREE, SLOT_RUNNING, SLOT_DONE };
-
-struct slot {
-    pthread_t tid;
-    int fd;
-    enum slot_state state;
-    char peer[NET_ADDR_TEXT];
-    prog_conn_fn fn;
-    void *ctx;
-};
-
-static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void *conn_thread(void *arg)
-{
-    struct slot *s = arg;
-
-    s->fn(s->fd, s->peer, s->ctx);
-    pthread_mutex_lock(&slots_lock);
-    close(s->fd);
-    s->fd = -1;
-    s->state = SLOT_DONE;
-    pthread_mutex_unlock(&slots_lock);
-    return NULL;
-}
-
-/* Joins finished threads; returns how many connections are still running. */
-static size_t reap(struct slot *slots, size_t n)
-{
-    size_t running = 0;
-    size_t i;
-
-    for (i = 0; i < n; i++) {
-        enum slot_state st;
-
-        pthread_mutex_lock(&slots_lock);
-        st = slots[i].state;
-        pthread_mutex_unlock(&slots_lock);
-        if (st == SLOT_DONE) {
-            pthread_join(slots[i].tid, NULL);
-            slots[i].state = SLOT_FREE;
-        } else if (st == SLOT_RUNNING) {
-            running++;
-        }
-    }
-    return running;
-}
-
-int prog_serve_threaded(int listen_fd, size_t max_conns, prog_conn_fn fn, void *ctx)
-{
-    struct slot *slots = calloc(max_conns, sizeof(*slots));
-    pthread_attr_t attr;
-    size_t i;
-
-    if (slots == NULL) {
-        prog_err("Error: out of memory");
-        return PROG_EXIT_IO;
-    }
-    pthread_attr_init(&attr);
-    pthread_attr_setstacksize(&attr, PROG_THREAD_STACK);
-    while (!prog_stopping()) {
-        char peer[NET_ADDR_TEXT];
-        struct slot *s = NULL;
-        int fd;
-
-        if (reap(slots, max_conns) >= max_conns) {
-            /* Full: leave new clients in the backlog until a connection ends. */
-            wait_fds(NULL, 0, prog_stop_fd(), clk_deadline(20));
-            continue;
-        }
-        fd = accept_one(listen_fd, peer);
-        if (fd == -1)
-            break;
-        if (fd < 0)
-            continue;
-        pthread_mutex_lock(&slots_lock);
-        for (i = 0; i < max_conns && s == NULL; i++)
-            if (slots[i].state == SLOT_FREE)
-                s = &slots[i];
-        pthread_mutex_unlock(&slots_lock);
-        if (s == NULL) { /* cannot happen: reap() counted a free slot */
-            close(fd);
-            continue;
-        }
-        s->fd = fd;
-        s->fn = fn;
-        s->ctx = ctx;
-        memcpy(s->peer, peer, sizeof(peer));
-        s->state = SLOT_RUNNING;
-        if (pthread_create(&s->tid, &attr, conn_thread, s) != 0) {
-            prog_err("Error: cannot start a thread for %s", peer);
-            s->state = SLOT_FREE;
-            close(fd);
-        }
-    }
-    close(listen_fd);
-    /* Wake every handler blocked in read or write, then wait for all of them. */
-    pthread_mutex_lock(&slots_lock);
-    for (i = 0; i < max_conns; i++)
-        if (slots[i].state == SLOT_RUNNING && slots[i].fd >= 0)
-            shutdown(slots[i].fd, SHUT_RDWR);
-    pthread_mutex_unlock(&slots_lock);
-    for (i = 0; i < max_conns; i++) {
-        enum slot_state st;
-
-        pthread_mutex_lock(&slots_lock);
-        st = slots[i].state;
-        pthread_mutex_unlock(&slots_lock);
-        if (st != SLOT_FREE)
-            pthread_join(slots[i].tid, NULL);
-    }
-    pthread_attr_destroy(&attr);
-    free(slots);
-    return PROG_EXIT_OK;
 }
 
 char *prog_read_file(const char *path, size_t cap, size_t *len)

@@ -32,6 +32,8 @@ struct prog_info {
 #define PROG_OPT_MAX_CONNS 2u /* --max-conns N */
 #define PROG_OPT_MAX_LINE 4u  /* --max-line BYTES */
 #define PROG_OPT_IDLE_TIMEOUT 8u /* --idle-timeout MS */
+#define PROG_OPT_SEND_TIMEOUT 16u /* --send-timeout MS */
+#define PROG_OPT_THREADS 32u      /* --threads N (event-driven servers) */
 
 /* Options every program understands; programs add their own through |extra|. */
 struct prog_opts {
@@ -39,9 +41,11 @@ struct prog_opts {
     const char *addr_text;
     int quiet;        /* --quiet: no per-message log lines */
     int timeout_ms;   /* clients: --timeout MS (default 5000) */
-    size_t max_conns; /* threaded servers: --max-conns N (default 512) */
+    size_t max_conns; /* threaded servers: --max-conns N (default 1024) */
     size_t max_line;  /* sensor: --max-line BYTES (default 64 KiB) */
     int idle_timeout_ms; /* TCP servers: --idle-timeout MS, 0 = never (the seed's behaviour) */
+    int send_timeout_ms; /* TCP servers: --send-timeout MS, 0 = never (the seed's behaviour) */
+    unsigned threads;    /* event-driven servers: --threads N, 0 = one per CPU */
 };
 
 /*
@@ -90,15 +94,34 @@ int prog_wait_readable(int fd, int timeout_ms);
 /* Per-connection handler for the serving loops; |peer| is the client's address text. */
 typedef void (*prog_conn_fn)(int fd, const char *peer, void *ctx);
 
-/* Accepts and handles connections one at a time until a stop signal. Returns an exit code. */
-int prog_serve_serial(int listen_fd, prog_conn_fn fn, void *ctx);
+/* A stop signal shuts |fd| down (-1: none), so that a handler blocked on it returns at once. */
+void prog_stop_shuts_down(int fd);
+
+/* Accepts and handles connections one at a time until a stop signal. |send_timeout_ms| (0:
+ * none) becomes each client's SO_SNDTIMEO. Returns an exit code. */
+int prog_serve_serial(int listen_fd, int send_timeout_ms, prog_conn_fn fn, void *ctx);
 
 /*
- * Accepts connections and handles each on its own thread, at most |max_conns| at once (more
- * clients wait in the listen backlog). On a stop signal it stops accepting, shuts the open
- * connections down, joins every thread and returns an exit code.
+ * Accepts connections and handles each on its own thread (small stack), at most |max_conns| at
+ * once. Past the cap a fresh client is still served: the connection that has been idle longest
+ * (no bytes moved since the last sweep of a clock hand over the slots) is shut down to make room
+ * and "Closing connection from ADDR to make room ..." goes to stderr. Handlers call
+ * prog_conn_touch() when bytes move. On a stop signal it stops accepting, shuts the open
+ * connections down, waits for every thread and returns an exit code.
  */
-int prog_serve_threaded(int listen_fd, size_t max_conns, prog_conn_fn fn, void *ctx);
+int prog_serve_threaded(int listen_fd, size_t max_conns, int send_timeout_ms, prog_conn_fn fn,
+                        void *ctx);
+
+/* Marks the calling handler's connection as active (not a candidate for eviction). */
+void prog_conn_touch(void);
+
+/*
+ * Serves with evloop.h (one thread per CPU, or opts->threads; opts' idle and send timeouts) until
+ * a stop signal. Returns an exit code.
+ */
+struct evloop_handlers;
+int prog_serve_events(int listen_fd, const struct prog_opts *opts, const struct evloop_handlers *h,
+                      void *ctx);
 
 /* Binds a listening TCP socket at opts->addr, printing "<banner> <bound address>".
  * Returns the fd, or exits with PROG_EXIT_CONNECT after a message. */

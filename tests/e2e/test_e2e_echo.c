@@ -1,4 +1,5 @@
-/* test_e2e_echo.c -- echo-server and echo-server-threaded on loopback: bytes, logs, concurrency. */
+/* test_e2e_echo.c -- echo-server, echo-server-threaded and echo-server-epoll on loopback: bytes,
+ * logs, concurrency, clients that are idle or never read. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,6 +7,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,7 +19,9 @@
 
 #include "e2e_util.h"
 
-static const char *const server_names[] = {"echo-server", "echo-server-threaded"};
+static const char *const server_names[] = {"echo-server", "echo-server-threaded",
+                                           "echo-server-epoll"};
+#define N_SERVERS (sizeof(server_names) / sizeof(server_names[0]))
 
 /* Sends |len| bytes and checks the same bytes come back, on one connection. */
 static void assert_echo(int fd, const unsigned char *data, size_t len)
@@ -48,7 +52,7 @@ static void test_echoes_every_byte_value_and_sizes(void **state)
     size_t s, i, k;
 
     (void)state;
-    for (s = 0; s < 2; s++) {
+    for (s = 0; s < N_SERVERS; s++) {
         struct e2e_proc p;
         int fd;
 
@@ -75,7 +79,7 @@ static void test_half_close_echoes_then_closes(void **state)
     size_t s;
 
     (void)state;
-    for (s = 0; s < 2; s++) {
+    for (s = 0; s < N_SERVERS; s++) {
         struct e2e_proc p;
         char buf[64];
         int fd;
@@ -94,31 +98,39 @@ static void test_half_close_echoes_then_closes(void **state)
     }
 }
 
+/* Runs |name|, sends |msg| on one connection, closes it; returns the server's whole stdout
+ * (malloc'd) and the client's address in |local|. */
+static char *log_of_one_client(struct e2e_proc *p, const char *name, const char *msg,
+                               char local[96])
+{
+    char expect[256];
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    char *log;
+    int fd;
+
+    assert_int_equal(e2e_start_server(p, name, NULL, NULL), 0);
+    fd = e2e_connect(p->addr);
+    assert_true(fd >= 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &sl), 0);
+    snprintf(local, 96, "127.0.0.1:%d", ntohs(((struct sockaddr_in *)&ss)->sin_port));
+    assert_echo(fd, (const unsigned char *)msg, strlen(msg));
+    close(fd);
+    snprintf(expect, sizeof(expect), "Client %s disconnected.\n", local);
+    assert_true(e2e_wait_for_text(p->out_path, expect, 5000));
+    assert_int_equal(e2e_stop(p, SIGTERM), 0);
+    log = e2e_slurp(p->out_path, NULL);
+    assert_non_null(log);
+    return log;
+}
+
 static void test_serial_log_lines_match_the_seed(void **state)
 {
     struct e2e_proc p;
     char local[96], expect[1024];
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof(ss);
-    char buf[64];
-    char *log;
-    int fd;
+    char *log = log_of_one_client(&p, "echo-server", "Sending a message to myself!\n", local);
 
     (void)state;
-    assert_int_equal(e2e_start_server(&p, "echo-server", NULL, NULL), 0);
-    fd = e2e_connect(p.addr);
-    assert_true(fd >= 0);
-    assert_int_equal(getsockname(fd, (struct sockaddr *)&ss, &sl), 0);
-    snprintf(local, sizeof(local), "127.0.0.1:%d",
-             ntohs(((struct sockaddr_in *)&ss)->sin_port));
-    assert_int_equal(e2e_send(fd, "Sending a message to myself!\n", 29), 0);
-    assert_int_equal(e2e_read_exact(fd, buf, 29, 5000), 29);
-    close(fd);
-    snprintf(expect, sizeof(expect), "Client %s disconnected.\n", local);
-    assert_true(e2e_wait_for_text(p.out_path, expect, 5000));
-    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
-    log = e2e_slurp(p.out_path, NULL);
-    assert_non_null(log);
     snprintf(expect, sizeof(expect),
              "TCP Echo Server listening on %s\n"
              "Handling connection from: %s\n"
@@ -135,7 +147,7 @@ static void test_reset_mid_message_does_not_hurt_the_next_client(void **state)
     size_t s;
 
     (void)state;
-    for (s = 0; s < 2; s++) {
+    for (s = 0; s < N_SERVERS; s++) {
         struct e2e_proc p;
         struct linger lg = {.l_onoff = 1, .l_linger = 0};
         int fd;
@@ -347,6 +359,121 @@ static void test_ipv6_loopback(void **state)
     e2e_cleanup(&p);
 }
 
+/* Holds 300 connections that send nothing, then checks a fresh client is echoed. */
+static void assert_fresh_served_beside_idle(const char *name, const char *const *args)
+{
+    struct e2e_proc p;
+    int fds[300];
+    int fresh;
+
+    assert_int_equal(e2e_start_server(&p, name, NULL, args), 0);
+    for (size_t i = 0; i < 300; i++) {
+        fds[i] = e2e_connect(p.addr);
+        assert_true(fds[i] >= 0);
+    }
+    fresh = e2e_connect(p.addr);
+    assert_true(fresh >= 0);
+    assert_echo(fresh, (const unsigned char *)"fresh", 5);
+    close(fresh);
+    for (size_t i = 0; i < 300; i++)
+        close(fds[i]);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    e2e_cleanup(&p);
+}
+
+static void test_epoll_serves_a_fresh_client_beside_300_idle_ones(void **state)
+{
+    (void)state;
+    assert_fresh_served_beside_idle("echo-server-epoll", NULL);
+}
+
+/* Past --max-conns the threaded server still serves a fresh client: the idle longest goes. */
+static void test_threaded_past_the_cap_serves_a_fresh_client(void **state)
+{
+    const char *args[] = {"--max-conns", "50", NULL};
+    struct e2e_proc p;
+
+    (void)state;
+    assert_fresh_served_beside_idle("echo-server-threaded", args);
+    /* and says so */
+    assert_int_equal(e2e_start_server(&p, "echo-server-threaded", NULL, args), 0);
+    {
+        int fds[51];
+        for (size_t i = 0; i < 51; i++) {
+            fds[i] = e2e_connect(p.addr);
+            assert_true(fds[i] >= 0);
+        }
+        assert_echo(fds[50], (const unsigned char *)"last", 4);
+        assert_true(e2e_wait_for_text(p.err_path, "to make room for a new client", 5000));
+        assert_true(e2e_expect_eof(fds[0], 5000)); /* the oldest idle one was let go */
+        for (size_t i = 0; i < 51; i++)
+            close(fds[i]);
+    }
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    e2e_cleanup(&p);
+}
+
+/* Clients that send and never read: the event-driven server stops reading them and serves
+ * the others; --send-timeout hangs up on them. */
+static void test_epoll_non_reading_clients_do_not_delay_others(void **state)
+{
+    const char *args[] = {"--send-timeout", "500", NULL};
+    struct e2e_proc p;
+    int stalled[4], other;
+
+    (void)state;
+    assert_int_equal(e2e_start_server(&p, "echo-server-epoll", NULL, NULL), 0);
+    for (size_t i = 0; i < 4; i++)
+        stalled[i] = connect_stalled(p.addr);
+    other = e2e_connect(p.addr);
+    assert_true(other >= 0);
+    assert_echo(other, (const unsigned char *)"not delayed", 11);
+    close(other);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    for (size_t i = 0; i < 4; i++)
+        close(stalled[i]);
+    e2e_cleanup(&p);
+
+    assert_int_equal(e2e_start_server(&p, "echo-server-epoll", NULL, args), 0);
+    stalled[0] = connect_stalled(p.addr);
+    /* Keep pushing until the server hangs up (bounded: 600 rounds of at most 100 ms), so the
+     * echo is sure to back up into the server's own queue whatever the kernel buffers hold. */
+    {
+        static const char more[4096];
+        int gone = 0;
+
+        for (int i = 0; i < 600 && !gone; i++) {
+            struct pollfd pf = {.fd = stalled[0], .events = POLLOUT};
+
+            if (poll(&pf, 1, 100) == 1 &&
+                send(stalled[0], more, sizeof(more), MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+                gone = errno != EAGAIN && errno != EWOULDBLOCK;
+        }
+        assert_true(gone);
+    }
+    assert_true(e2e_wait_for_text(p.err_path, "it took no echo for 500 ms", 10000));
+    close(stalled[0]);
+    assert_int_equal(e2e_stop(&p, SIGTERM), 0);
+    e2e_cleanup(&p);
+}
+
+static void test_epoll_log_lines_are_the_threaded_servers(void **state)
+{
+    struct e2e_proc p;
+    char local[96], expect[512];
+    char *log = log_of_one_client(&p, "echo-server-epoll", "hi\n", local);
+
+    (void)state;
+    snprintf(expect, sizeof(expect),
+             "Event-driven TCP Echo Server listening on %s\n"
+             "Handling connection from: %s\n"
+             "Client %s disconnected.\n",
+             p.addr, local, local);
+    assert_string_equal(log, expect);
+    free(log);
+    e2e_cleanup(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -362,6 +489,10 @@ int main(void)
         cmocka_unit_test(test_threaded_exits_zero_with_open_connections),
         cmocka_unit_test(test_bad_usage_exits_2_and_busy_port_exits_3),
         cmocka_unit_test(test_ipv6_loopback),
+        cmocka_unit_test(test_epoll_serves_a_fresh_client_beside_300_idle_ones),
+        cmocka_unit_test(test_threaded_past_the_cap_serves_a_fresh_client),
+        cmocka_unit_test(test_epoll_non_reading_clients_do_not_delay_others),
+        cmocka_unit_test(test_epoll_log_lines_are_the_threaded_servers),
     };
 
     signal(SIGPIPE, SIG_IGN);

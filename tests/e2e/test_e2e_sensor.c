@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,12 +22,15 @@
 #define ERROR_REPLY "ERROR: Invalid JSON\n"
 
 static struct e2e_proc server;
+static int event_driven; /* the second run of the group: --event-driven */
 
 static int start(void **state)
 {
-    const char *args[] = {"--max-line", "1000", NULL};
+    const char *args[] = {"--max-line", "1000", NULL, NULL};
 
     (void)state;
+    if (event_driven)
+        args[2] = "--event-driven";
     return e2e_start_server(&server, "sensor-server", NULL, args);
 }
 
@@ -167,6 +171,57 @@ static void test_log_lines_match_the_seed(void **state)
     assert_true(e2e_wait_for_text(server.out_path, " disconnected.\n", 5000));
 }
 
+static void test_fresh_client_served_beside_300_idle_ones(void **state)
+{
+    int fds[300];
+    int fresh;
+
+    (void)state;
+    for (size_t i = 0; i < 300; i++) {
+        fds[i] = e2e_connect(server.addr);
+        assert_true(fds[i] >= 0);
+    }
+    fresh = e2e_connect(server.addr);
+    assert_true(fresh >= 0);
+    assert_int_equal(e2e_send(fresh, SEED_JSON "\n", strlen(SEED_JSON) + 1), 0);
+    expect_line(fresh, SEED_ACK);
+    close(fresh);
+    for (size_t i = 0; i < 300; i++)
+        close(fds[i]);
+}
+
+/* A client that sends thousands of records and reads none of the ACKs: its replies back up (the
+ * event-driven mode stops reading it, the threaded one blocks its thread), others go on. */
+static void test_client_not_reading_acks_does_not_delay_others(void **state)
+{
+    static char batch[200 * (sizeof(SEED_JSON) + 1)];
+    int small = 4096;
+    int hog = e2e_connect(server.addr);
+    int other;
+    size_t len = 0;
+
+    (void)state;
+    assert_true(hog >= 0);
+    setsockopt(hog, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+    for (size_t i = 0; i < 200; i++) {
+        memcpy(batch + len, SEED_JSON "\n", sizeof(SEED_JSON));
+        len += sizeof(SEED_JSON);
+    }
+    /* Until the hog cannot send any more (bounded: 100 batches, about 1.7 MB). */
+    for (int i = 0; i < 100; i++) {
+        struct pollfd pf = {.fd = hog, .events = POLLOUT};
+
+        if (poll(&pf, 1, 300) != 1 || send(hog, batch, len, MSG_DONTWAIT | MSG_NOSIGNAL) <= 0)
+            break;
+    }
+    other = e2e_connect(server.addr);
+    assert_true(other >= 0);
+    assert_int_equal(e2e_send(other, SEED_JSON "\n", strlen(SEED_JSON) + 1), 0);
+    expect_line(other, SEED_ACK);
+    close(other);
+    close(hog);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,8 +232,14 @@ int main(void)
         cmocka_unit_test(test_last_line_without_newline_is_answered_at_half_close),
         cmocka_unit_test(test_clients_are_served_concurrently),
         cmocka_unit_test(test_log_lines_match_the_seed),
+        cmocka_unit_test(test_fresh_client_served_beside_300_idle_ones),
+        cmocka_unit_test(test_client_not_reading_acks_does_not_delay_others),
     };
+    int failed;
 
     signal(SIGPIPE, SIG_IGN);
-    return cmocka_run_group_tests(tests, start, stop);
+    failed = cmocka_run_group_tests_name("sensor-server (a thread per client)", tests, start, stop);
+    event_driven = 1;
+    failed += cmocka_run_group_tests_name("sensor-server --event-driven", tests, start, stop);
+    return failed;
 }

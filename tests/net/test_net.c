@@ -849,6 +849,26 @@ static void test_bad_arguments(void **state)
     close(u);
 }
 
+/* One blocking recv: data, SO_RCVTIMEO as -ETIMEDOUT, EOF, bad arguments. */
+static void test_read_blocking(void **state)
+{
+    int sv[2];
+    char buf[8];
+
+    (void)state;
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    assert_int_equal(net_set_timeouts(sv[0], 50, 0), 0);
+    assert_int_equal(net_read_blocking(sv[0], buf, sizeof(buf)), -ETIMEDOUT);
+    assert_int_equal(write(sv[1], "xy", 2), 2);
+    assert_int_equal(net_read_blocking(sv[0], buf, sizeof(buf)), 2);
+    assert_memory_equal(buf, "xy", 2);
+    close(sv[1]);
+    assert_int_equal(net_read_blocking(sv[0], buf, sizeof(buf)), 0);
+    assert_int_equal(net_read_blocking(sv[0], NULL, 1), -EINVAL);
+    assert_int_equal(net_read_blocking(sv[0], buf, 0), -EINVAL);
+    close(sv[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -877,6 +897,7 @@ int main(void)
         cmocka_unit_test(test_udp_round_trip_ipv4),
         cmocka_unit_test(test_udp_round_trip_ipv6),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_read_blocking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

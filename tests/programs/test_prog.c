@@ -21,7 +21,7 @@ static const struct prog_info server_info = {
     .summary = "a server for tests",
     .default_addr = "127.0.0.1:7878",
     .is_server = 1,
-    .options = PROG_OPT_MAX_CONNS | PROG_OPT_MAX_LINE,
+    .options = PROG_OPT_MAX_CONNS | PROG_OPT_MAX_LINE | PROG_OPT_SEND_TIMEOUT | PROG_OPT_THREADS,
 };
 
 static const struct prog_info client_info = {
@@ -73,8 +73,9 @@ static void test_errno_text_is_rusts_io_error_display(void **state)
 static void test_parse_defaults_and_options(void **state)
 {
     char *argv1[] = {A("test-server"), NULL};
-    char *argv2[] = {A("test-server"), A("--listen"), A("[::1]:0"),  A("--max-conns=7"),
-                     A("--max-line"), A("100"),      A("--quiet"), NULL};
+    char *argv2[] = {A("test-server"), A("--listen"),  A("[::1]:0"), A("--max-conns=7"),
+                     A("--max-line"),  A("100"),       A("--quiet"), A("--send-timeout=300"),
+                     A("--threads"),   A("3"),         NULL};
     char *argv3[] = {A("test-client"), A("--connect=127.0.0.1:9"), A("--timeout"), A("250"), NULL};
     struct prog_opts o;
 
@@ -82,14 +83,18 @@ static void test_parse_defaults_and_options(void **state)
     prog_parse(&server_info, 1, argv1, &o, NULL, NULL);
     assert_string_equal(o.addr_text, "127.0.0.1:7878");
     assert_int_equal(o.quiet, 0);
-    assert_int_equal(o.max_conns, 512);
+    assert_int_equal(o.max_conns, 1024);
     assert_int_equal(o.max_line, 65536);
-    prog_parse(&server_info, 7, argv2, &o, NULL, NULL);
+    assert_int_equal(o.send_timeout_ms, 0);
+    assert_int_equal(o.threads, 0);
+    prog_parse(&server_info, 10, argv2, &o, NULL, NULL);
     assert_string_equal(o.addr_text, "[::1]:0");
     assert_int_equal(o.addr.ss.ss_family, AF_INET6);
     assert_int_equal(o.max_conns, 7);
     assert_int_equal(o.max_line, 100);
     assert_int_equal(o.quiet, 1);
+    assert_int_equal(o.send_timeout_ms, 300);
+    assert_int_equal(o.threads, 3);
     prog_parse(&client_info, 4, argv3, &o, NULL, NULL);
     assert_string_equal(o.addr_text, "127.0.0.1:9");
     assert_int_equal(o.timeout_ms, 250);
@@ -127,6 +132,9 @@ static void test_usage_errors_exit_2_and_help_exits_0(void **state)
         {&server_info, {"--connect", "127.0.0.1:1"}, PROG_EXIT_USAGE}, /* servers listen */
         {&server_info, {"--timeout", "5"}, PROG_EXIT_USAGE},           /* not a server option */
         {&server_info, {"--max-conns", "0"}, PROG_EXIT_USAGE},
+        {&server_info, {"--threads", "65"}, PROG_EXIT_USAGE},
+        {&server_info, {"--send-timeout", "-1"}, PROG_EXIT_USAGE},
+        {&client_info, {"--send-timeout", "10"}, PROG_EXIT_USAGE}, /* not a client option */
         {&client_info, {"--max-line", "10"}, PROG_EXIT_USAGE},        /* not a client option */
         {&client_info, {"--timeout", "0"}, PROG_EXIT_USAGE},
         {&client_info, {"--timeout", "ten"}, PROG_EXIT_USAGE},
