@@ -28,33 +28,33 @@ FAILURES = []
 # connections: no single case replays it) and echo-client-refused-0 (exits 0 when nothing
 # listens: the fuzzer always listens); their own faulty.* tests cover them.
 FAULTY = [
-    ("tcp-echo-threaded", "echo-serial", 100),
-    ("tcp-echo", "echo-drop-last", 100),
-    ("tcp-echo", "echo-strlen", 100),
-    ("tcp-echo", "echo-lines", 100),
-    ("tcp-echo", "echo-no-close", 100),
-    ("tcp-echo", "echo-leak-fd", 120),
-    ("tcp-echo", "echo-crash-on-reset", 100),
-    ("tcp-echo", "echo-double", 100),
-    ("tcp-echo", "echo-quit", 100),
-    ("tcp-echo", "echo-upper", 100),
-    ("tcp-echo", "echo-wait-eof", 100),
-    ("sensor", "sensor-strict", 100),
-    ("sensor", "sensor-no-humidity", 100),
-    ("sensor", "sensor-per-read", 100),
-    ("sensor", "sensor-no-error", 100),
-    ("sensor", "sensor-ack-2dp", 100),
-    ("sensor", "sensor-close-on-error", 100),
-    ("sensor", "sensor-crash-utf8", 100),
-    ("udp-echo", "udp-duplicate", 40),
-    ("udp-echo", "udp-other-port", 40),
-    ("udp-echo", "udp-truncate-512", 400),
-    ("udp-echo", "udp-skip-empty", 400),
+    ("tcp-echo-threaded", "echo-serial", 300),
+    ("tcp-echo", "echo-drop-last", 300),
+    ("tcp-echo", "echo-strlen", 300),
+    ("tcp-echo", "echo-lines", 300),
+    ("tcp-echo", "echo-no-close", 300),
+    ("tcp-echo", "echo-leak-fd", 150),
+    ("tcp-echo", "echo-crash-on-reset", 300),
+    ("tcp-echo", "echo-double", 300),
+    ("tcp-echo", "echo-quit", 300),
+    ("tcp-echo", "echo-upper", 300),
+    ("tcp-echo", "echo-wait-eof", 300),
+    ("sensor", "sensor-strict", 300),
+    ("sensor", "sensor-no-humidity", 300),
+    ("sensor", "sensor-per-read", 300),
+    ("sensor", "sensor-no-error", 300),
+    ("sensor", "sensor-ack-2dp", 300),
+    ("sensor", "sensor-close-on-error", 300),
+    ("sensor", "sensor-crash-utf8", 300),
+    ("udp-echo", "udp-duplicate", 600),
+    ("udp-echo", "udp-other-port", 600),
+    ("udp-echo", "udp-truncate-512", 600),
+    ("udp-echo", "udp-skip-empty", 600),
     ("tcp-echo-client", "echo-client-one-read", 20),
-    ("sensor-client", "sensor-client-no-nl", 10),
-    ("sensor-client", "sensor-client-hangs", 5),
+    ("sensor-client", "sensor-client-no-nl", 20),
+    ("sensor-client", "sensor-client-hangs", 10),
     ("sensor-client", "sensor-client-string", 20),
-    ("udp-echo-client", "udp-client-any-sender", 40),
+    ("udp-echo-client", "udp-client-any-sender", 20),
 ]
 
 # Programs whose defect also shows as resource growth over many exchanges.
@@ -148,7 +148,9 @@ def main():
                                 os.path.join(tmp, prog), budget)
             found = (out or {}).get("findings", [])
             good = [f for f in found if f["verified"] and f["case_file"]]
-            check(f"{prog} ({suite}): exit 1 with a finding confirmed by a replay",
+            first = good[0]["first_seen_exchange"] if good else None
+            check(f"{prog} ({suite}): exit 1 with a finding confirmed by a replay "
+                  f"(after {first} of at most {runs} exchanges)",
                   rc == 1 and good, f"exit {rc}: {found} {err[-400:]}")
             if good:
                 check_finding(args, suite, prog, good[0])

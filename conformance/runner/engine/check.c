@@ -438,6 +438,10 @@ static int drain(struct session *s, const struct cf_step *st, struct conn *c)
             if (conn_recv_datagram(c, buf, &from, until) < 0)
                 break;
             lines++;
+            if (s->e->env->client_role && c == session_conn(s, NULL, "server")) {
+                c->peer = from; /* the client's request: where replies go, as expect-datagram */
+                c->have_peer = 1;
+            }
             continue;
         }
         ssize_t n = c->closed ? 0 : conn_fill(c, until);

@@ -35,12 +35,39 @@ static void normalized_stdout(struct proc *p, const char *addr, struct bytes *ou
 }
 
 /*
- * What a client printed of what it was sent: of each stdout line that holds the start (its
+ * What a client printed of what it was sent: of the last stdout line that holds the start (its
  * first 4 to 8 bytes) of a line the fuzzer sent, the part from there on. Only that is compared
  * and checked: a student's client may greet, log and word its output as it likes, but the reply
- * it shows must be the reply, whole, as the reference client shows it.
+ * it shows last must be the reply, whole, as the reference client shows it. A line that holds
+ * one of the client's own request lines whole is its log of what it sent, not a reply.
  */
-static void reply_lines(const struct nf_exchange *x, const struct bytes *text, struct bytes *out)
+/* Does |line|[0..n) hold one of the lines the client sent (its request, as it logs it)? */
+static int logs_request(const unsigned char *line, size_t n, const struct nf_outcome *o)
+{
+    for (size_t c = 0; c < o->n; c++) {
+        const struct bytes *rx = &o->conn[c].rx;
+        for (size_t at = 0; at < rx->len;) {
+            const unsigned char *p = rx->data + at;
+            size_t left = rx->len - at;
+            if (*p == '[') { /* a UDP record's "[N]" or "[other]" */
+                const unsigned char *end = memchr(p, ']', left);
+                at += end ? (size_t)(end - p) + 1 : left;
+                continue;
+            }
+            size_t len = 0;
+            while (len < left && p[len] != '\n' && p[len] != '\r' && p[len] != '[')
+                len++;
+            for (size_t i = 0; len >= 4 && i + len <= n; i++)
+                if (memcmp(line + i, p, len) == 0)
+                    return 1;
+            at += len ? len : 1;
+        }
+    }
+    return 0;
+}
+
+static void reply_lines(const struct nf_exchange *x, const struct bytes *text,
+                        const struct nf_outcome *o, struct bytes *out)
 {
     struct {
         const unsigned char *p;
@@ -69,7 +96,8 @@ static void reply_lines(const struct nf_exchange *x, const struct bytes *text, s
             for (size_t i = 0; i + key[k].n <= n && i < best; i++)
                 if (memcmp(line + i, key[k].p, key[k].n) == 0)
                     best = i;
-        if (best < n) {
+        if (best < n && !logs_request(line, n, o)) {
+            bytes_consume(out, out->len); /* only the last one counts: see above */
             bytes_append(out, line + best, n - best);
             bytes_puts(out, "\n");
         }
@@ -149,7 +177,7 @@ int nf_play_client(struct target *t, const struct suite *s, const struct nf_exch
     struct bytes text;
     bytes_init(&text, 1 << 20);
     normalized_stdout(cp.cr.proc, cp.addr, &text);
-    reply_lines(x, &text, &o->out);
+    reply_lines(x, &text, o, &o->out);
     bytes_cleanup(&text);
     target_client_finish(&cp.cr);
     return 0;
@@ -201,8 +229,9 @@ int nf_compare_client(const struct nf_outcome *target, const struct nf_outcome *
     /* What it prints is compared where the reference succeeded: on a failure the suites ask
      * for a status, not for any output. */
     int succeeded = !ref->hung && !ref->died && ref->status == 0;
-    if (succeeded && (target->out.len != ref->out.len ||
-        (ref->out.len && memcmp(target->out.data, ref->out.data, ref->out.len) != 0))) {
+    if (succeeded &&
+        (target->out.len != ref->out.len ||
+         (ref->out.len && memcmp(target->out.data, ref->out.data, ref->out.len) != 0))) {
         snprintf(sig, siglen, "stdout:reply");
         return 1;
     }
