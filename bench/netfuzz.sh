@@ -3,11 +3,11 @@
 # = reference, so nothing is found and every exchange is played to its end), with -j 1 and -j 2,
 # beside a plain replay of the same suite's cases (`wirecheck run`, cases per second) measured
 # in the same run. Medians of 3, interleaved. Goal (issue #13): 1,000 exchanges/s for sensor.
-# usage: bench/netfuzz.sh [BUILD-DIR] [RUNS]       (default build/dev, 600)
+# usage: bench/netfuzz.sh [BUILD-DIR] [RUNS]       (default build/dev, 2000)
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build/dev}
-runs=${2:-600}
+runs=${2:-2000}
 W=$build/conformance/wirecheck
 P=$build/src/programs
 if [ ! -x "$W" ] || [ ! -x "$P/sensor-server" ]; then
@@ -54,7 +54,7 @@ for suite in sensor tcp-echo udp-echo; do
     case "$j1$j2" in *FOUND*) echo "  $suite: the reference differs from itself" >&2; status=1 ;; esac
     m1=$(echo "$j1" | median) m2=$(echo "$j2" | median) mr=$(echo "$rp" | median)
     printf '  %-10s %12s %12s %14s %9sx\n' "$suite" "$m1" "$m2" "$mr" \
-        "$(awk -v a="$m1" -v b="$mr" 'BEGIN { printf "%.1f", b > 0 ? a / b : 0 }')"
+        "$(awk -v a="$m1" -v b="$mr" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')"
     [ "$suite" = sensor ] && goal=$m1
 done
 echo "sensor -j 1: $goal exchanges/s against the goal of 1000 ($(awk -v a="$goal" 'BEGIN { printf "%.2f", a / 1000 }')x)"

@@ -155,6 +155,14 @@ static void file_safe(const char *sig, char *out, size_t len)
             *c = '-';
 }
 
+/* The case file fails the target and passes the reference on two replays in a row, each
+ * against fresh instances: a finding whose case file would fail by chance is not verified. */
+static int confirmed_twice(const char *text, const struct nf_pair *p)
+{
+    return nf_confirms(text, p->s, p->t, p->ref, p->scale) &&
+           nf_confirms(text, p->s, p->t, p->ref, p->scale);
+}
+
 /* A new difference: shrunk, written as a case file and a transcript, checked by a replay. */
 static void record_finding(const struct nf_config *cfg, struct nf_report *rep,
                            const struct nf_exchange *x, const struct nf_outcome *ro,
@@ -191,12 +199,12 @@ static void record_finding(const struct nf_config *cfg, struct nf_report *rep,
     bytes_init(&tr, 0);
     const char *req = x->seed ? x->seed->requirement : "?";
     if (nf_case_text(&small, &sro, id, title, req, &text) == 0) {
-        f->verified = nf_confirms(bytes_str(&text), p->s, p->t, p->ref, p->scale);
+        f->verified = confirmed_twice(bytes_str(&text), p);
         if (!f->verified) {
             /* The small one lost it (timing): the first exchange, which replayed, instead. */
             bytes_consume(&text, text.len);
             if (nf_case_text(x, ro, id, title, req, &text) == 0)
-                f->verified = nf_confirms(bytes_str(&text), p->s, p->t, p->ref, p->scale);
+                f->verified = confirmed_twice(bytes_str(&text), p);
             f->steps = x->n;
             f->bytes = f->bytes0;
         }

@@ -28,6 +28,10 @@ int nf_confirms(const char *text, const struct suite *s, struct target *t, struc
     int ok = 1;
     for (int k = 0; k < 2 && ok; k++) {
         struct target *x = k ? t : ref;
+        /* A fresh instance, as `wirecheck run --case-file` starts: what the fuzzing left the
+         * server in (a serial one held by a connection) is not the case file's doing. */
+        if (x->proc)
+            target_stop(x);
         if (target_ensure(x, err, sizeof err) < 0) {
             ok = k == 1; /* a target that no longer starts: the case fails it */
             break;
