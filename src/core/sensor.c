@@ -32,6 +32,22 @@ static const char *const FIELD_NAMES[] = {"device_id", "temperature_c", "humidit
 /* What each field's visitor says it expected, in serde's words. */
 static const char *const FIELD_EXPECTING[] = {"a string", "f32", "f32", "u64"};
 
+/* Room for |need| bytes in the caller's device_id buffer. */
+static int reserve_id(struct sensor_decoder *d, size_t need)
+{
+    char *nb;
+    if (need <= *d->id_cap) {
+        return WC_OK;
+    }
+    nb = realloc(*d->id_buf, need);
+    if (nb == NULL) {
+        return WC_ERR_NOMEM;
+    }
+    *d->id_buf = nb;
+    *d->id_cap = need;
+    return WC_OK;
+}
+
 /* deserialize_string for device_id. */
 static int decode_device_id(struct sensor_decoder *d)
 {
@@ -48,17 +64,30 @@ static int decode_device_id(struct sensor_decoder *d)
         return sensor_error_invalid_type(d, FIELD_EXPECTING[F_DEVICE_ID]);
     }
     d->sc.pos++;
-    /* Escapes only shrink, so the raw span bounds the decoded text. */
-    span = json_scan_string_span(&d->sc);
-    d->rec.device_id = malloc(span + 1);
-    if (d->rec.device_id == NULL) {
-        return WC_ERR_NOMEM;
+    /* The common case: no escape and no control byte before the closing quote. */
+    span = json_scan_plain_run(&d->sc);
+    if (d->sc.pos + span < d->sc.len && d->sc.s[d->sc.pos + span] == '"') {
+        rc = reserve_id(d, span + 1);
+        if (rc != WC_OK) {
+            return rc;
+        }
+        memcpy(*d->id_buf, d->sc.s + d->sc.pos, span);
+        d->sc.pos += span + 1;
+        n = span;
+    } else {
+        /* Escapes only shrink, so the raw span bounds the decoded text. */
+        span = json_scan_string_span(&d->sc);
+        rc = reserve_id(d, span + 1);
+        if (rc != WC_OK) {
+            return rc;
+        }
+        rc = json_scan_string(&d->sc, *d->id_buf, span, &n);
+        if (rc != WC_OK) {
+            return sensor_error_syntax(d);
+        }
     }
-    rc = json_scan_string(&d->sc, d->rec.device_id, span, &n);
-    if (rc != WC_OK) {
-        return sensor_error_syntax(d);
-    }
-    d->rec.device_id[n] = '\0';
+    (*d->id_buf)[n] = '\0';
+    d->rec.device_id = *d->id_buf;
     d->rec.device_id_len = n;
     return WC_OK;
 }
@@ -162,18 +191,27 @@ static int decode_field(struct sensor_decoder *d, enum field f)
     return rc == WC_ERR_INVALID ? sensor_error_syntax(d) : rc;
 }
 
-/* The derived field visitor: keys are compared after unescaping ("device\u005fid" counts). */
+/* The derived field visitor: keys are compared after unescaping ("device\\u005fid" counts). */
 static int decode_key(struct sensor_decoder *d, enum field *f)
 {
+    static const size_t FIELD_LENS[] = {9, 13, 16, 9};
     char key[24];
+    const char *k = key;
     size_t n = 0;
-    if (json_scan_string(&d->sc, key, sizeof key, &n) != WC_OK) {
+    size_t run = json_scan_plain_run(&d->sc);
+    if (d->sc.pos + run < d->sc.len && d->sc.s[d->sc.pos + run] == '"') {
+        /* no escape: compare in place */
+        k = (const char *)d->sc.s + d->sc.pos;
+        n = run;
+        d->sc.pos += run + 1;
+    } else if (json_scan_string(&d->sc, key, sizeof key, &n) != WC_OK) {
         return sensor_error_syntax(d);
     }
     *f = F_UNKNOWN;
     for (int i = 0; i < 4; i++) {
-        if (n == strlen(FIELD_NAMES[i]) && memcmp(key, FIELD_NAMES[i], n) == 0) {
+        if (n == FIELD_LENS[i] && memcmp(k, FIELD_NAMES[i], n) == 0) {
             *f = (enum field)i;
+            break;
         }
     }
     return WC_OK;
@@ -353,16 +391,36 @@ static int decode_text(struct sensor_decoder *d)
     return WC_OK;
 }
 
-int sensor_decode(const void *data, size_t len, struct sensor_record *out,
-                  struct sensor_error *err)
+/* Runs the decoder over well-formed UTF-8; *out gets the record only on success. */
+int sensor_decode_text(const char *text, size_t len, struct sensor_record *out,
+                       struct sensor_error *err, char **id_buf, size_t *id_cap)
 {
     struct sensor_decoder d;
-    size_t tlen = 0;
-    char *text;
     int rc;
 
     memset(&d, 0, sizeof d);
     d.err = err;
+    d.id_buf = id_buf;
+    d.id_cap = id_cap;
+    json_scan_init(&d.sc, text, len);
+    rc = decode_text(&d);
+    if (rc == WC_ERR_NOMEM && err != NULL) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+    }
+    if (rc == WC_OK) {
+        *out = d.rec;
+    }
+    return rc;
+}
+
+int sensor_decode(const void *data, size_t len, struct sensor_record *out,
+                  struct sensor_error *err)
+{
+    char *id = NULL;
+    size_t id_cap = 0;
+    char *text = NULL;
+    int rc;
+
     if (err != NULL) {
         memset(err, 0, sizeof *err);
     }
@@ -373,26 +431,27 @@ int sensor_decode(const void *data, size_t len, struct sensor_record *out,
         return WC_ERR_ARG;
     }
     /* The seed decodes String::from_utf8_lossy(bytes): ill-formed UTF-8 becomes U+FFFD,
-     * which is fine inside a string and an error anywhere else. */
-    text = utf8_lossy_dup(data, len, &tlen);
-    if (text == NULL) {
-        if (err != NULL) {
-            snprintf(err->msg, sizeof err->msg, "out of memory");
+     * which is fine inside a string and an error anywhere else. Well-formed input (nearly
+     * all of it) is decoded in place; only the rest is copied with the replacements. */
+    if (utf8_valid_prefix(data, len) == len) {
+        rc = sensor_decode_text(data, len, out, err, &id, &id_cap);
+    } else {
+        size_t tlen = 0;
+        text = utf8_lossy_dup(data, len, &tlen);
+        if (text == NULL) {
+            if (err != NULL) {
+                snprintf(err->msg, sizeof err->msg, "out of memory");
+            }
+            return WC_ERR_NOMEM;
         }
-        return WC_ERR_NOMEM;
+        rc = sensor_decode_text(text, tlen, out, err, &id, &id_cap);
+        free(text);
     }
-    json_scan_init(&d.sc, text, tlen);
-    rc = decode_text(&d);
-    if (rc == WC_ERR_NOMEM && err != NULL) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-    }
-    free(text);
     if (rc != WC_OK) {
-        sensor_record_cleanup(&d.rec);
-        return rc;
+        free(id);
+        memset(out, 0, sizeof *out);
     }
-    *out = d.rec;
-    return WC_OK;
+    return rc;
 }
 
 void sensor_record_cleanup(struct sensor_record *r)
