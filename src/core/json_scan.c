@@ -340,16 +340,17 @@ int json_scan_string(struct json_scan *sc, char *out, size_t cap, size_t *out_le
     }
 }
 
-/* True when one of the eight bytes of |w| is '"', '\\' or below 0x20. Each term is the
- * classic "has a zero byte" test, (x - 0x01..01) & ~x & 0x80..80, which never misses one. */
-static bool word_has_stop(uint64_t w)
+/* Non-zero when one of the eight bytes of |w| is '"', '\\' or below 0x20: the high bit of
+ * such a byte is set. Each term is the classic "has a zero byte" test, (x - 0x01..01) & ~x &
+ * 0x80..80, which never misses one and may flag bytes above it only. */
+static uint64_t word_stops(uint64_t w)
 {
     const uint64_t ones = UINT64_C(0x0101010101010101);
     uint64_t quote = w ^ (ones * '"');
     uint64_t backslash = w ^ (ones * '\\');
     uint64_t t = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
                  ((w - ones * 0x20) & ~w);
-    return (t & (ones * 0x80)) != 0;
+    return t & (ones * 0x80);
 }
 
 size_t json_scan_plain_run(const struct json_scan *sc)
@@ -358,9 +359,16 @@ size_t json_scan_plain_run(const struct json_scan *sc)
     size_t i = sc->pos;
     while (sc->len - i >= 8) {
         uint64_t w;
+        uint64_t stops;
         memcpy(&w, s + i, sizeof w);
-        if (word_has_stop(w)) {
+        stops = word_stops(w);
+        if (stops != 0) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* The lowest flag is exact (a borrow only flags bytes above a real stop). */
+            return i + (size_t)(__builtin_ctzll(stops) >> 3) - sc->pos;
+#else
             break;
+#endif
         }
         i += 8;
     }

@@ -183,6 +183,35 @@ struct rules {
 static const struct rules RUST = {true, 1};
 static const struct rules RYU = {false, 2};
 
+/* The interval's ends in the current decimal grid, and the numbers of that grid inside it. */
+struct grid {
+    uint64_t lo;
+    uint64_t hi;
+    bool lo_exact; /* the end is exactly lo (else it lies between lo and lo + 1) */
+    bool hi_exact;
+    uint64_t first; /* the smallest and largest whole numbers inside the interval */
+    uint64_t final;
+};
+
+/*
+ * Moves |g| to the grid |div| times coarser if that one still has a number inside the
+ * interval (the ends included when |incl|); returns false and leaves |g| as it was if not.
+ * Inlined with a constant |div|, so the divisions become multiplications.
+ */
+static inline bool coarser(struct grid *g, uint64_t div, bool incl)
+{
+    uint64_t nlo = g->lo / div;
+    uint64_t nhi = g->hi / div;
+    bool nlo_exact = g->lo_exact && g->lo % div == 0;
+    bool nhi_exact = g->hi_exact && g->hi % div == 0;
+    uint64_t first = incl && nlo_exact ? nlo : nlo + 1;
+    uint64_t final = !incl && nhi_exact ? nhi - 1 : nhi;
+    if (first > final)
+        return false;
+    *g = (struct grid){nlo, nhi, nlo_exact, nhi_exact, first, final};
+    return true;
+}
+
 /* Shortest digits of a finite positive binary32 |bits|, the closest of those when several. */
 static void shortest(uint32_t bits, const struct rules *rule, struct decimal *out)
 {
@@ -217,35 +246,35 @@ static void shortest(uint32_t bits, const struct rules *rule, struct decimal *ou
     uint64_t hi = scaled_floor(mp, e, q, &hi_exact);
 
     /*
-     * At each step: the smallest and largest whole numbers of the coarser grid inside the
-     * interval; stop before the grid where there is none. |last| is the value's most
-     * significant dropped digit and |rest_zero| says whether everything below it was zero.
+     * Four digits at once if the interval still holds a number of the grid 10^4 times
+     * coarser, then two at a time, then at most one more: a grid is only ever empty when
+     * every coarser one is too (at most 9 of the value's 10 digits go). |last| is the value's most significant dropped digit and |rest_zero| says whether
+     * everything below it was zero.
      */
+    struct grid g = {lo, hi, lo_exact, hi_exact, 0, 0};
     unsigned last = 0;
     bool rest_zero = v_exact;
-    uint64_t first = 0;
-    uint64_t final = 0;
     int removed = 0;
-    for (;;) {
-        uint64_t nlo = lo / 10;
-        uint64_t nhi = hi / 10;
-        bool nlo_exact = lo_exact && lo % 10 == 0;
-        bool nhi_exact = hi_exact && hi % 10 == 0;
-        uint64_t cand_lo = incl && nlo_exact ? nlo : nlo + 1;
-        uint64_t cand_hi = !incl && nhi_exact ? nhi - 1 : nhi;
-        if (cand_lo > cand_hi)
-            break;
-        first = cand_lo;
-        final = cand_hi;
-        lo = nlo;
-        hi = nhi;
-        lo_exact = nlo_exact;
-        hi_exact = nhi_exact;
+    if (coarser(&g, 10000, incl)) {
+        rest_zero = rest_zero && last == 0 && vr % 1000 == 0;
+        last = (unsigned)(vr / 1000 % 10);
+        vr /= 10000;
+        removed += 4;
+    }
+    while (coarser(&g, 100, incl)) {
+        rest_zero = rest_zero && last == 0 && vr % 10 == 0;
+        last = (unsigned)(vr / 10 % 10);
+        vr /= 100;
+        removed += 2;
+    }
+    if (coarser(&g, 10, incl)) {
         rest_zero = rest_zero && last == 0;
         last = (unsigned)(vr % 10);
         vr /= 10;
         removed++;
     }
+    uint64_t first = g.first;
+    uint64_t final = g.final;
     bool up = last > 5 || (last == 5 && (!rest_zero || rule->ties_up || (vr & 1u) != 0));
     uint64_t n = vr + (up ? 1 : 0);
     if (n < first)

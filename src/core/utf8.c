@@ -82,6 +82,8 @@ size_t utf8_valid_prefix(const void *s, size_t len)
     const unsigned char *p = s;
     size_t i = 0;
     while (i < len) {
+        while (len - i >= 16 && word_is_ascii(p + i) && word_is_ascii(p + i + 8))
+            i += 16;
         while (len - i >= 8 && word_is_ascii(p + i))
             i += 8;
         if (i == len)
@@ -201,6 +203,13 @@ void utf8_trim(const char *s, size_t len, size_t *start, size_t *end)
     const unsigned char *p = (const unsigned char *)s;
     size_t a = 0;
     size_t b = len;
+
+    /* The usual line: ASCII and no space at either end, nothing to trim. */
+    if (len > 0 && p[0] > ' ' && p[0] < 0x7F && p[len - 1] > ' ' && p[len - 1] < 0x7F) {
+        *start = 0;
+        *end = len;
+        return;
+    }
 
     while (a < b) {
         uint32_t cp;

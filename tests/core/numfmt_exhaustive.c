@@ -59,7 +59,7 @@ static void *run(void *arg)
 int main(int argc, char **argv)
 {
     uint64_t stride = argc > 1 ? strtoull(argv[1], NULL, 10) : 1;
-    int threads = argc > 2 ? atoi(argv[2]) : 1;
+    int threads = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 1;
     struct slice sl[16];
     pthread_t th[16];
     uint64_t total = 0;
