@@ -357,6 +357,9 @@ size_t json_scan_plain_run(const struct json_scan *sc)
 {
     const unsigned char *s = sc->s;
     size_t i = sc->pos;
+    if (i >= sc->len) {
+        return 0;
+    }
     while (sc->len - i >= 8) {
         uint64_t w;
         uint64_t stops;
@@ -388,6 +391,9 @@ size_t json_scan_string_span(const struct json_scan *sc)
         }
         /* a control byte is counted like any other, an escape's next byte is skipped */
         at.pos += at.s[at.pos] == '\\' ? 2 : 1;
+        if (at.pos >= at.len) {
+            break;
+        }
     }
     return (at.pos < at.len ? at.pos : at.len) - sc->pos;
 }
