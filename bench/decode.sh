@@ -84,7 +84,10 @@ def med(name):
     return (statistics.median(r[0] for r in rows[name]), statistics.median(r[1] for r in rows[name]))
 
 def fig(m):
-    return "%6.2f M msg/s %7.0f MB/s" % (m[0] / 1e6, m[1] / 1e6) if m else "(skipped)"
+    if not m:
+        return "(skipped)"
+    rate = "%6.2f M msg/s" % (m[0] / 1e6) if m[0] >= 1e5 else "%6.1f k msg/s" % (m[0] / 1e3)
+    return "%s %7.0f MB/s" % (rate, m[1] / 1e6)
 
 print("medians of %s interleaved rounds" % sys.argv[2])
 print("%-40s %-28s %-28s %s" % ("what", "wirecheck", "anchor", "ratio"))
