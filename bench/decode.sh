@@ -7,6 +7,8 @@
 #     (String::from_utf8_lossy + trim + serde_json::from_str + format!, then its println!
 #     texts), both writing into memory.
 # Runs interleaved, ROUNDS times (median of each), and prints the figures and the ratios.
+# Each program times its own passes in CPU time (/proc/self/schedstat), so that a machine
+# busy with other work slows the figures less than the wall clock would.
 #   usage: bench/decode.sh [ROUNDS]          (default 5, at least 3)
 # The serde_json anchor (bench/decode/serde) is built with cargo --offline against Debian's
 # serde crates (librust-serde-dev, librust-serde-derive-dev, librust-serde-json-dev); without
@@ -89,7 +91,7 @@ def fig(m):
     rate = "%6.2f M msg/s" % (m[0] / 1e6) if m[0] >= 1e5 else "%6.1f k msg/s" % (m[0] / 1e3)
     return "%s %7.0f MB/s" % (rate, m[1] / 1e6)
 
-print("medians of %s interleaved rounds" % sys.argv[2])
+print("medians of %s interleaved rounds, CPU time" % sys.argv[2])
 print("%-40s %-28s %-28s %s" % ("what", "wirecheck", "anchor", "ratio"))
 table = [
     ("decode, 1M records", "wc.decode.rec", "serde.decode.rec", "serde_json"),
