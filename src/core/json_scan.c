@@ -309,9 +309,7 @@ int json_scan_string(struct json_scan *sc, char *out, size_t cap, size_t *out_le
         size_t start = sc->pos;
         unsigned char c;
         int rc;
-        while (sc->pos < sc->len && !stops_string(sc->s[sc->pos])) {
-            sc->pos++;
-        }
+        sc->pos += json_scan_plain_run(sc);
         if (kp != NULL) {
             sink_put(kp, sc->s + start, sc->pos - start);
         }
@@ -342,13 +340,62 @@ int json_scan_string(struct json_scan *sc, char *out, size_t cap, size_t *out_le
     }
 }
 
+/* Non-zero when one of the eight bytes of |w| is '"', '\\' or below 0x20: the high bit of
+ * such a byte is set. Each term is the classic "has a zero byte" test, (x - 0x01..01) & ~x &
+ * 0x80..80, which never misses one and may flag bytes above it only. */
+static uint64_t word_stops(uint64_t w)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    uint64_t quote = w ^ (ones * '"');
+    uint64_t backslash = w ^ (ones * '\\');
+    uint64_t t = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) |
+                 ((w - ones * 0x20) & ~w);
+    return t & (ones * 0x80);
+}
+
+size_t json_scan_plain_run(const struct json_scan *sc)
+{
+    const unsigned char *s = sc->s;
+    size_t i = sc->pos;
+    if (i >= sc->len) {
+        return 0;
+    }
+    while (sc->len - i >= 8) {
+        uint64_t w;
+        uint64_t stops;
+        memcpy(&w, s + i, sizeof w);
+        stops = word_stops(w);
+        if (stops != 0) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* The lowest flag is exact (a borrow only flags bytes above a real stop). */
+            return i + (size_t)(__builtin_ctzll(stops) >> 3) - sc->pos;
+#else
+            break;
+#endif
+        }
+        i += 8;
+    }
+    while (i < sc->len && !stops_string(s[i])) {
+        i++;
+    }
+    return i - sc->pos;
+}
+
 size_t json_scan_string_span(const struct json_scan *sc)
 {
-    size_t i = sc->pos;
-    while (i < sc->len && sc->s[i] != '"') {
-        i += sc->s[i] == '\\' ? 2 : 1;
+    struct json_scan at = *sc;
+    for (;;) {
+        at.pos += json_scan_plain_run(&at);
+        if (at.pos >= at.len || at.s[at.pos] == '"') {
+            break;
+        }
+        /* a control byte is counted like any other, an escape's next byte is skipped */
+        at.pos += at.s[at.pos] == '\\' ? 2 : 1;
+        if (at.pos >= at.len) {
+            break;
+        }
     }
-    return (i < sc->len ? i : sc->len) - sc->pos;
+    return (at.pos < at.len ? at.pos : at.len) - sc->pos;
 }
 
 /* ---- numbers ------------------------------------------------------------------------------ */

@@ -97,6 +97,13 @@ void json_scan_position(const struct json_scan *sc, size_t index, size_t *line, 
  */
 int json_scan_string(struct json_scan *sc, char *out, size_t cap, size_t *out_len);
 
+/*
+ * Bytes from the cursor up to the first '"', '\\' or byte below 0x20 (or to the end): the
+ * start of a string that needs no decoding, checked eight bytes at a time. Does not move the
+ * cursor.
+ */
+size_t json_scan_plain_run(const struct json_scan *sc);
+
 /* Bytes from the cursor to the next unescaped '"' (or to the end): an upper bound for the
  * decoded length of the string that starts at the cursor. Does not move the cursor. */
 size_t json_scan_string_span(const struct json_scan *sc);

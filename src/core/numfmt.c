@@ -9,15 +9,20 @@
 #include <string.h>
 
 /*
- * Exact unsigned integers for the digit search. With v = mant * 2^exp scaled so that the
- * numbers stay integers, the largest one is about 10 * 2^151 (the scale for the smallest
- * subnormal) or 10 * 2^130 (FLT_MAX): 192 bits hold both, 256 leave a margin.
+ * Shortest digits without big numbers, after the idea of Ulf Adams' Ryu (PLDI 2018): scale
+ * the value and the two ends of its rounding interval by one power of ten, chosen so that the
+ * scaled numbers are small integers (below 2^34) whose floors can be computed exactly with
+ * 128-bit products; then drop decimal digits from all three at once while the interval still
+ * holds a number with that many fewer digits, and round the value's digits to the nearest such
+ * number at the end. The code and the tables are this project's own (tables printed by a
+ * throwaway Python script: 5^p exactly, and ceil(2^s / 5^q) with 2^127 <= it < 2^128);
+ * test_numfmt.c checks the tables, and tests/core/numfmt_exhaustive.c compares every one of
+ * the 2^32 bit patterns with the exact big-number search this replaced.
  */
-enum { BN_WORDS = 8 };
-
-struct bn {
-    uint32_t w[BN_WORDS]; /* little-endian 32-bit limbs */
-};
+#if !defined(__SIZEOF_INT128__)
+#error "numfmt.c needs a 128-bit integer type (gcc and clang have one on 64-bit targets)"
+#endif
+__extension__ typedef unsigned __int128 u128;
 
 /* Binary32 round-trips with at most 9 significant digits, so the search never needs more. */
 enum { MAX_DIGITS = 9 };
@@ -28,194 +33,263 @@ struct decimal {
     int k;                   /* value = 0.d1d2..dn * 10^k */
 };
 
-static void bn_set(struct bn *a, uint32_t v)
+/* 5^p for p = 0..47 exactly, as {high 64 bits, low 64 bits}. */
+static const uint64_t POW5[48][2] = {
+    {0x0000000000000000U, 0x0000000000000001U},
+    {0x0000000000000000U, 0x0000000000000005U},
+    {0x0000000000000000U, 0x0000000000000019U},
+    {0x0000000000000000U, 0x000000000000007DU},
+    {0x0000000000000000U, 0x0000000000000271U},
+    {0x0000000000000000U, 0x0000000000000C35U},
+    {0x0000000000000000U, 0x0000000000003D09U},
+    {0x0000000000000000U, 0x000000000001312DU},
+    {0x0000000000000000U, 0x000000000005F5E1U},
+    {0x0000000000000000U, 0x00000000001DCD65U},
+    {0x0000000000000000U, 0x00000000009502F9U},
+    {0x0000000000000000U, 0x0000000002E90EDDU},
+    {0x0000000000000000U, 0x000000000E8D4A51U},
+    {0x0000000000000000U, 0x0000000048C27395U},
+    {0x0000000000000000U, 0x000000016BCC41E9U},
+    {0x0000000000000000U, 0x000000071AFD498DU},
+    {0x0000000000000000U, 0x0000002386F26FC1U},
+    {0x0000000000000000U, 0x000000B1A2BC2EC5U},
+    {0x0000000000000000U, 0x000003782DACE9D9U},
+    {0x0000000000000000U, 0x00001158E460913DU},
+    {0x0000000000000000U, 0x000056BC75E2D631U},
+    {0x0000000000000000U, 0x0001B1AE4D6E2EF5U},
+    {0x0000000000000000U, 0x000878678326EAC9U},
+    {0x0000000000000000U, 0x002A5A058FC295EDU},
+    {0x0000000000000000U, 0x00D3C21BCECCEDA1U},
+    {0x0000000000000000U, 0x0422CA8B0A00A425U},
+    {0x0000000000000000U, 0x14ADF4B7320334B9U},
+    {0x0000000000000000U, 0x6765C793FA10079DU},
+    {0x0000000000000002U, 0x04FCE5E3E2502611U},
+    {0x000000000000000AU, 0x18F07D736B90BE55U},
+    {0x0000000000000032U, 0x7CB2734119D3B7A9U},
+    {0x00000000000000FCU, 0x6F7C40458122964DU},
+    {0x00000000000004EEU, 0x2D6D415B85ACEF81U},
+    {0x00000000000018A6U, 0xE32246C99C60AD85U},
+    {0x0000000000007B42U, 0x6FAB61F00DE36399U},
+    {0x000000000002684CU, 0x2E58E9B04570F1FDU},
+    {0x00000000000C097CU, 0xE7BC90715B34B9F1U},
+    {0x00000000003C2F70U, 0x86AED236C807A1B5U},
+    {0x00000000012CED32U, 0xA16A1B11E8262889U},
+    {0x0000000005E0A1FDU, 0x2712875988BECAADU},
+    {0x000000001D6329F1U, 0xC35CA4BFABB9F561U},
+    {0x0000000092EFD1B8U, 0xD0CF37BE5AA1CAE5U},
+    {0x00000002DEAF189CU, 0x140C16B7C528F679U},
+    {0x0000000E596B7B0CU, 0x643C7196D9CCD05DU},
+    {0x00000047BF19673DU, 0xF52E37F2410011D1U},
+    {0x00000166BB7F0435U, 0xC9E717BB45005915U},
+    {0x00000701A97B150CU, 0xF18376A85901BD69U},
+    {0x000023084F676940U, 0xB7915149BD08B30DU},
+};
+
+/* For q = 0..29: M = ceil(2^s / 5^q) as {high, low} with 2^127 <= M < 2^128, and s. */
+static const struct {
+    uint64_t hi;
+    uint64_t lo;
+    int s;
+} RECIP5[30] = {
+    {0x8000000000000000U, 0x0000000000000000U, 127},
+    {0xCCCCCCCCCCCCCCCCU, 0xCCCCCCCCCCCCCCCDU, 130},
+    {0xA3D70A3D70A3D70AU, 0x3D70A3D70A3D70A4U, 132},
+    {0x83126E978D4FDF3BU, 0x645A1CAC083126EAU, 134},
+    {0xD1B71758E219652BU, 0xD3C36113404EA4A9U, 137},
+    {0xA7C5AC471B478423U, 0x0FCF80DC33721D54U, 139},
+    {0x8637BD05AF6C69B5U, 0xA63F9A49C2C1B110U, 141},
+    {0xD6BF94D5E57A42BCU, 0x3D32907604691B4DU, 144},
+    {0xABCC77118461CEFCU, 0xFDC20D2B36BA7C3EU, 146},
+    {0x89705F4136B4A597U, 0x31680A88F8953031U, 148},
+    {0xDBE6FECEBDEDD5BEU, 0xB573440E5A884D1CU, 151},
+    {0xAFEBFF0BCB24AAFEU, 0xF78F69A51539D749U, 153},
+    {0x8CBCCC096F5088CBU, 0xF93F87B7442E45D4U, 155},
+    {0xE12E13424BB40E13U, 0x2865A5F206B06FBAU, 158},
+    {0xB424DC35095CD80FU, 0x538484C19EF38C95U, 160},
+    {0x901D7CF73AB0ACD9U, 0x0F9D37014BF60A11U, 162},
+    {0xE69594BEC44DE15BU, 0x4C2EBE687989A9B4U, 165},
+    {0xB877AA3236A4B449U, 0x09BEFEB9FAD487C3U, 167},
+    {0x9392EE8E921D5D07U, 0x3AFF322E62439FD0U, 169},
+    {0xEC1E4A7DB69561A5U, 0x2B31E9E3D06C32E6U, 172},
+    {0xBCE5086492111AEAU, 0x88F4BB1CA6BCF585U, 174},
+    {0x971DA05074DA7BEEU, 0xD3F6FC16EBCA5E04U, 176},
+    {0xF1C90080BAF72CB1U, 0x5324C68B12DD6339U, 179},
+    {0xC16D9A0095928A27U, 0x75B7053C0F178294U, 181},
+    {0x9ABE14CD44753B52U, 0xC4926A9672793543U, 183},
+    {0xF79687AED3EEC551U, 0x3A83DDBD83F52205U, 186},
+    {0xC612062576589DDAU, 0x95364AFE032A819EU, 188},
+    {0x9E74D1B791E07E48U, 0x775EA264CF55347EU, 190},
+    {0xFD87B5F28300CA0DU, 0x8BCA9D6E188853FDU, 193},
+    {0xCAD2F7F5359A3B3EU, 0x096EE45813A04331U, 195},
+};
+
+/* floor(e * log10(2)) for |e| <= 1650 (78913 / 2^18 is log10(2) to 1e-7). */
+static int floor_log10_pow2(int e)
 {
-    memset(a, 0, sizeof *a);
-    a->w[0] = v;
+    return e >= 0 ? (int)(((uint32_t)e * 78913u) >> 18)
+                  : -(int)((((uint32_t)-e * 78913u) + (1u << 18) - 1) >> 18);
 }
 
-static void bn_shl(struct bn *a, unsigned n)
+/*
+ * floor(x * 2^e / 10^q) for x < 2^27, with *exact telling whether nothing was dropped. The
+ * caller picks q so that the result is below 2^34 (see shortest); the proof of each case is
+ * in its comment.
+ */
+static uint64_t scaled_floor(uint32_t x, int e, int q, bool *exact)
 {
-    unsigned limbs = n / 32;
-    unsigned bits = n % 32;
-    for (int i = BN_WORDS - 1; i >= 0; i--) {
-        uint32_t hi = 0;
-        uint32_t lo = 0;
-        if ((unsigned)i >= limbs)
-            hi = a->w[(unsigned)i - limbs];
-        if (bits != 0 && (unsigned)i >= limbs + 1)
-            lo = a->w[(unsigned)i - limbs - 1];
-        a->w[i] = bits == 0 ? hi : (hi << bits) | (lo >> (32 - bits));
+    if (q >= 0) {
+        /*
+         * x * 2^j / 5^q with j = e - q >= 0, computed as floor(x * M / 2^(s - j)). M exceeds
+         * 2^s / 5^q by less than 1, which adds less than x * 2^j / 2^s to the quotient; that
+         * stays below the 1/5^q that separates a fraction from the next integer as long as
+         * x * 2^j * 5^q < 2^s, i.e. 27 + j < 127, and j <= 75 here. It is exact only when
+         * 5^q divides x (never for q >= 12: 5^12 > 2^27).
+         */
+        int j = e - q;
+        int sh = RECIP5[q].s - j; /* >= 120 */
+        u128 lo = (u128)x * RECIP5[q].lo;
+        u128 hi = (u128)x * RECIP5[q].hi + (lo >> 64);
+        *exact = q == 0 || (q < 12 && x % (uint32_t)POW5[q][1] == 0);
+        return (uint64_t)(hi >> (sh - 64));
     }
-}
-
-static void bn_mul_small(struct bn *a, uint32_t m)
-{
-    uint64_t carry = 0;
-    for (int i = 0; i < BN_WORDS; i++) {
-        uint64_t t = (uint64_t)a->w[i] * m + carry;
-        a->w[i] = (uint32_t)t;
-        carry = t >> 32;
+    /* x * 5^p * 2^t with p = -q, t = e + p: 5^p is exact, so only the shift can drop bits,
+     * and as 5^p is odd they are all zero exactly when 2^-t divides x. */
+    int p = -q;
+    int t = e + p;
+    if (t >= 0) {
+        *exact = true;
+        return ((uint64_t)x * POW5[p][1]) << t; /* only for p <= 2: small */
     }
-}
-
-static void bn_mul_pow10(struct bn *a, int n)
-{
-    static const uint32_t pow10[10] = {1,      10,      100,      1000,      10000,
-                                       100000, 1000000, 10000000, 100000000, 1000000000};
-    for (; n >= 9; n -= 9)
-        bn_mul_small(a, pow10[9]);
-    bn_mul_small(a, pow10[n]);
-}
-
-static void bn_add(struct bn *r, const struct bn *a, const struct bn *b)
-{
-    uint64_t carry = 0;
-    for (int i = 0; i < BN_WORDS; i++) {
-        uint64_t t = (uint64_t)a->w[i] + b->w[i] + carry;
-        r->w[i] = (uint32_t)t;
-        carry = t >> 32;
+    int u = -t;
+    *exact = u < 32 && (x & ((1u << u) - 1)) == 0;
+    if (u < 64) {
+        /* The product is below 2^34 * 2^64, so 128 bits hold it. */
+        u128 full = (u128)x * (((u128)POW5[p][0] << 64) | POW5[p][1]);
+        return (uint64_t)(full >> u);
     }
+    u128 lo = (u128)x * POW5[p][1];
+    u128 hi = (u128)x * POW5[p][0] + (lo >> 64);
+    return (uint64_t)(hi >> (u - 64));
 }
 
-/* a -= b; callers guarantee a >= b. */
-static void bn_sub(struct bn *a, const struct bn *b)
-{
-    uint32_t borrow = 0;
-    for (int i = 0; i < BN_WORDS; i++) {
-        uint64_t t = (uint64_t)a->w[i] - b->w[i] - borrow;
-        a->w[i] = (uint32_t)t;
-        borrow = (uint32_t)(t >> 63);
-    }
-}
+/* How the two users of shortest() differ. */
+struct rules {
+    bool ties_up;          /* exact ties between two shortest: Rust rounds up, ryu to even */
+    int narrow_from_exp;   /* a zero fraction narrows the gap below from this exponent on */
+};
 
-static int bn_cmp(const struct bn *a, const struct bn *b)
-{
-    for (int i = BN_WORDS - 1; i >= 0; i--) {
-        if (a->w[i] != b->w[i])
-            return a->w[i] < b->w[i] ? -1 : 1;
-    }
-    return 0;
-}
+/* Rust's flt2dec treats FLT_MIN (biased exponent 1) like any power of two, although the gap
+ * below it is not smaller; ryu does not. */
+static const struct rules RUST = {true, 1};
+static const struct rules RYU = {false, 2};
 
-/* The integer part of a / b when it is below 10 (a < 10 * b); a keeps the remainder. */
-static int bn_divmod_small(struct bn *a, const struct bn *b)
-{
-    int d = 0;
-    for (; d < 10 && bn_cmp(a, b) >= 0; d++)
-        bn_sub(a, b);
-    return d;
-}
+/* The interval's ends in the current decimal grid, and the numbers of that grid inside it. */
+struct grid {
+    uint64_t lo;
+    uint64_t hi;
+    bool lo_exact; /* the end is exactly lo (else it lies between lo and lo + 1) */
+    bool hi_exact;
+    uint64_t first; /* the smallest and largest whole numbers inside the interval */
+    uint64_t final;
+};
 
-/* Is high = (r + mp) / s at or past 1 (past, when the interval excludes its bounds)? */
-static bool high_reaches(const struct bn *r, const struct bn *mp, const struct bn *s, bool incl)
+/*
+ * Moves |g| to the grid |div| times coarser if that one still has a number inside the
+ * interval (the ends included when |incl|); returns false and leaves |g| as it was if not.
+ * Inlined with a constant |div|, so the divisions become multiplications.
+ */
+static inline bool coarser(struct grid *g, uint64_t div, bool incl)
 {
-    struct bn t;
-    bn_add(&t, r, mp);
-    int c = bn_cmp(&t, s);
-    return incl ? c >= 0 : c > 0;
+    uint64_t nlo = g->lo / div;
+    uint64_t nhi = g->hi / div;
+    bool nlo_exact = g->lo_exact && g->lo % div == 0;
+    bool nhi_exact = g->hi_exact && g->hi % div == 0;
+    uint64_t first = incl && nlo_exact ? nlo : nlo + 1;
+    uint64_t final = !incl && nhi_exact ? nhi - 1 : nhi;
+    if (first > final)
+        return false;
+    *g = (struct grid){nlo, nhi, nlo_exact, nhi_exact, first, final};
+    return true;
 }
 
 /* Shortest digits of a finite positive binary32 |bits|, the closest of those when several. */
-static void shortest(uint32_t bits, struct decimal *out)
+static void shortest(uint32_t bits, const struct rules *rule, struct decimal *out)
 {
     uint32_t biased = (bits >> 23) & 0xFFu;
     uint32_t frac = bits & 0x7FFFFFu;
-    uint32_t f = biased == 0 ? frac : frac | 0x800000u;
-    int e = biased == 0 ? -149 : (int)biased - 150;
+    uint32_t m2 = biased == 0 ? frac : frac | 0x800000u;
+    int e2 = biased == 0 ? -149 : (int)biased - 150;
 
     /*
-     * The rounding interval is v +- half the gap to each neighbour, bounds included when the
-     * mantissa is even (round-half-even reading them back). At a power of two the gap below
-     * is half the gap above. Rust's flt2dec applies that to every normal with a zero fraction,
-     * FLT_MIN included, although the gap below FLT_MIN is not smaller; matching its digits
-     * means doing the same (the narrower interval still yields a round-tripping string).
+     * The rounding interval is v +- half the gap to each neighbour, in units of 2^(e2-2);
+     * bounds included when the mantissa is even (round-half-even reading them back).
      */
-    bool incl = (f & 1u) == 0;
-    uint32_t mant = f << 1, plus = 1, minus = 1;
-    int exp = e - 1;
-    if (biased != 0 && frac == 0) {
-        mant = f << 2;
-        plus = 2;
-        exp = e - 2;
-    }
-
-    struct bn r, s, mp, mm; /* v = r/s, high = (r+mp)/s, low = (r-mm)/s */
-    bn_set(&r, mant);
-    bn_set(&mp, plus);
-    bn_set(&mm, minus);
-    bn_set(&s, 1);
-    if (exp >= 0) {
-        bn_shl(&r, (unsigned)exp);
-        bn_shl(&mp, (unsigned)exp);
-        bn_shl(&mm, (unsigned)exp);
-    } else {
-        bn_shl(&s, (unsigned)-exp);
-    }
+    bool incl = (m2 & 1u) == 0;
+    bool narrow = frac == 0 && (int)biased >= rule->narrow_from_exp;
+    uint32_t mv = 4 * m2;
+    uint32_t mp = mv + 2;
+    uint32_t mm = mv - 1 - (narrow ? 0 : 1);
+    int e = e2 - 2;
 
     /*
-     * k is the least integer with high < 10^k (<= when bounds are excluded). With l2 =
-     * floor(log2 v), floor(l2 * 1233/4096) + 1 (1233/4096 is log10 2 to 5e-6) is within one
-     * or two of k; the two loops below settle it.
+     * With q = floor(e * log10 2) - 1, 10 <= 2^e / 10^q < 100: the interval, at least 3 units
+     * of 2^e wide, spans 30 or more units of 10^q, so a number with one digit fewer than the
+     * scaled value always lies in it (the loop below drops at least one digit), and the
+     * scaled value stays below 2^26 * 100 < 2^34.
      */
-    int bitlen = 0;
-    for (uint32_t t = f; t != 0; t >>= 1)
-        bitlen++;
-    int l2 = e + bitlen - 1;
-    int k = (l2 >= 0 ? (l2 * 1233) / 4096 : -((-l2 * 1233 + 4095) / 4096)) + 1;
-    if (k >= 0)
-        bn_mul_pow10(&s, k);
-    else {
-        bn_mul_pow10(&r, -k);
-        bn_mul_pow10(&mp, -k);
-        bn_mul_pow10(&mm, -k);
-    }
-    for (int i = 0; i < 3 && high_reaches(&r, &mp, &s, incl); i++) {
-        bn_mul_small(&s, 10);
-        k++;
-    }
-    for (int i = 0; i < 3; i++) {
-        struct bn r10 = r, mp10 = mp;
-        bn_mul_small(&r10, 10);
-        bn_mul_small(&mp10, 10);
-        if (high_reaches(&r10, &mp10, &s, incl))
-            break;
-        r = r10;
-        mp = mp10;
-        bn_mul_small(&mm, 10);
-        k--;
-    }
+    int q = floor_log10_pow2(e) - 1;
+    bool lo_exact;
+    bool v_exact;
+    bool hi_exact;
+    uint64_t lo = scaled_floor(mm, e, q, &lo_exact);
+    uint64_t vr = scaled_floor(mv, e, q, &v_exact);
+    uint64_t hi = scaled_floor(mp, e, q, &hi_exact);
 
     /*
-     * Emit digits of v until a short enough number lies inside the interval: "low" when the
-     * digits so far (v truncated) are still above low, "high" when those digits with the last
-     * one raised by one are still below high. A raised 9 never carries: that shorter number
-     * would already have been inside the interval at the previous digit.
+     * Four digits at once if the interval still holds a number of the grid 10^4 times
+     * coarser, then two at a time, then at most one more: a grid is only ever empty when
+     * every coarser one is too (at most 9 of the value's 10 digits go). |last| is the value's most significant dropped digit and |rest_zero| says whether
+     * everything below it was zero.
      */
-    int n = 0;
-    for (; n < MAX_DIGITS; n++) {
-        bn_mul_small(&r, 10);
-        bn_mul_small(&mp, 10);
-        bn_mul_small(&mm, 10);
-        int d = bn_divmod_small(&r, &s);
-        int c = bn_cmp(&r, &mm);
-        bool low = incl ? c <= 0 : c < 0;
-        bool high = high_reaches(&r, &mp, &s, incl);
-        if (low || high || n == MAX_DIGITS - 1) {
-            if (high) {
-                struct bn r2;
-                bn_add(&r2, &r, &r);
-                /* Both fit: take the nearer one, rounding a tie up as Rust's Dragon4 does. */
-                if (!low || bn_cmp(&r2, &s) >= 0)
-                    d++;
-            }
-            out->digits[n++] = (char)('0' + d);
-            break;
-        }
-        out->digits[n] = (char)('0' + d);
+    struct grid g = {lo, hi, lo_exact, hi_exact, 0, 0};
+    unsigned last = 0;
+    bool rest_zero = v_exact;
+    int removed = 0;
+    if (coarser(&g, 10000, incl)) {
+        rest_zero = rest_zero && last == 0 && vr % 1000 == 0;
+        last = (unsigned)(vr / 1000 % 10);
+        vr /= 10000;
+        removed += 4;
     }
-    out->n = n;
-    out->k = k;
+    while (coarser(&g, 100, incl)) {
+        rest_zero = rest_zero && last == 0 && vr % 10 == 0;
+        last = (unsigned)(vr / 10 % 10);
+        vr /= 100;
+        removed += 2;
+    }
+    if (coarser(&g, 10, incl)) {
+        rest_zero = rest_zero && last == 0;
+        last = (unsigned)(vr % 10);
+        vr /= 10;
+        removed++;
+    }
+    uint64_t first = g.first;
+    uint64_t final = g.final;
+    bool up = last > 5 || (last == 5 && (!rest_zero || rule->ties_up || (vr & 1u) != 0));
+    uint64_t n = vr + (up ? 1 : 0);
+    if (n < first)
+        n = first;
+    if (n > final)
+        n = final;
+
+    char tmp[20];
+    int len = 0;
+    for (; n != 0; n /= 10)
+        tmp[len++] = (char)('0' + n % 10);
+    for (int i = 0; i < len; i++)
+        out->digits[i] = tmp[len - 1 - i];
+    out->n = len;
+    out->k = q + removed + len;
 }
 
 /* Appends |c| |count| times; |out| always has room (NUMFMT_BUFSIZE covers every layout). */
@@ -292,7 +366,7 @@ static size_t format_f32(float v, char out[NUMFMT_BUFSIZE], bool debug)
             pos = put_mem(out, pos, debug ? "0.0" : "0", debug ? 3 : 1);
         } else {
             struct decimal d;
-            shortest(mag, &d);
+            shortest(mag, &RUST, &d);
             float a = v < 0.0f ? -v : v;
             if (debug && (a < 1e-4f || a >= 1e16f))
                 pos = put_exponent(out, pos, &d);
@@ -314,201 +388,20 @@ size_t numfmt_f32_debug(float v, char out[NUMFMT_BUFSIZE])
     return format_f32(v, out, true);
 }
 
-/* ---- serde_json's text: a port of ryu 1.0.2 --------------------------------------------- */
+/* ---- serde_json's text -------------------------------------------------------------------- */
 
 /*
- * serde_json writes an f32 with ryu::Buffer::format_finite. Its digits are the shortest that
- * read back, like Display's, but when two shortest candidates are equally close ryu takes
- * the even one where Display rounds the tie up (0.494140625f32: ryu "0.49414062", Display
- * "0.49414063"), so numfmt_f32_json cannot reuse shortest() above. This is a port of ryu 1.0.2's
- * f2s.rs (Apache-2.0 / BSL-1.0, from Ulf Adams' Ryu) and of its format32 layout. It was
- * compared byte for byte with ryu 1.0.2 itself (format_finite, "null" when not finite) for
- * all 2^32 bit patterns: no difference; test_numfmt.c keeps a table and property sweeps.
+ * serde_json writes an f32 with ryu 1.0.2's Buffer::format_finite: the same shortest digits
+ * as Display except that an exact tie between two shortest candidates goes to the even digit
+ * (0.494140625f32: "0.49414062", Display "0.49414063") and FLT_MIN keeps its full interval;
+ * then ryu's own layout (format32), rewritten here from its documented behaviour. Checked
+ * against ryu 1.0.2 itself for all 2^32 bit patterns (test_numfmt.c keeps a table).
  */
-
-#define RYU_POW5_INV_BITCOUNT 59
-#define RYU_POW5_BITCOUNT 61
-
-static const uint64_t RYU_POW5_INV_SPLIT[32] = {
-    576460752303423489u, 461168601842738791u, 368934881474191033u, 295147905179352826u,
-    472236648286964522u, 377789318629571618u, 302231454903657294u, 483570327845851670u,
-    386856262276681336u, 309485009821345069u, 495176015714152110u, 396140812571321688u,
-    316912650057057351u, 507060240091291761u, 405648192073033409u, 324518553658426727u,
-    519229685853482763u, 415383748682786211u, 332306998946228969u, 531691198313966350u,
-    425352958651173080u, 340282366920938464u, 544451787073501542u, 435561429658801234u,
-    348449143727040987u, 557518629963265579u, 446014903970612463u, 356811923176489971u,
-    570899077082383953u, 456719261665907162u, 365375409332725730u, UINT64_C(1) << 63,
-};
-
-static const uint64_t RYU_POW5_SPLIT[47] = {
-    1152921504606846976u, 1441151880758558720u, 1801439850948198400u, 2251799813685248000u,
-    1407374883553280000u, 1759218604441600000u, 2199023255552000000u, 1374389534720000000u,
-    1717986918400000000u, 2147483648000000000u, 1342177280000000000u, 1677721600000000000u,
-    2097152000000000000u, 1310720000000000000u, 1638400000000000000u, 2048000000000000000u,
-    1280000000000000000u, 1600000000000000000u, 2000000000000000000u, 1250000000000000000u,
-    1562500000000000000u, 1953125000000000000u, 1220703125000000000u, 1525878906250000000u,
-    1907348632812500000u, 1192092895507812500u, 1490116119384765625u, 1862645149230957031u,
-    1164153218269348144u, 1455191522836685180u, 1818989403545856475u, 2273736754432320594u,
-    1421085471520200371u, 1776356839400250464u, 2220446049250313080u, 1387778780781445675u,
-    1734723475976807094u, 2168404344971008868u, 1355252715606880542u, 1694065894508600678u,
-    2117582368135750847u, 1323488980084844279u, 1654361225106055349u, 2067951531382569187u,
-    1292469707114105741u, 1615587133892632177u, 2019483917365790221u,
-};
-
-static int32_t ryu_pow5bits(int32_t e)
-{
-    return (int32_t)(((uint32_t)e * 1217359u) >> 19) + 1;
-}
-
-static uint32_t ryu_log10_pow2(int32_t e)
-{
-    return ((uint32_t)e * 78913u) >> 18;
-}
-
-static uint32_t ryu_log10_pow5(int32_t e)
-{
-    return ((uint32_t)e * 732923u) >> 20;
-}
-
-static bool ryu_multiple_of_pow5(uint32_t value, uint32_t p)
-{
-    uint32_t count = 0;
-    while (value != 0 && value % 5 == 0) {
-        value /= 5;
-        count++;
-    }
-    return count >= p;
-}
-
-static uint32_t ryu_mul_shift(uint32_t m, uint64_t factor, int32_t shift)
-{
-    uint64_t bits0 = (uint64_t)m * (uint32_t)factor;
-    uint64_t bits1 = (uint64_t)m * (uint32_t)(factor >> 32);
-    return (uint32_t)(((bits0 >> 32) + bits1) >> (shift - 32));
-}
-
-/* ryu's f2d: the shortest decimal mantissa * 10^exponent for a finite non-zero f32. */
-static void ryu_f2d(uint32_t ieee_mantissa, uint32_t ieee_exponent, uint32_t *mantissa,
-                    int32_t *exponent)
-{
-    int32_t e2;
-    uint32_t m2;
-    uint32_t vr;
-    uint32_t vp;
-    uint32_t vm;
-    int32_t e10;
-    bool vm_tz = false;
-    bool vr_tz = false;
-    uint32_t last = 0;
-    int32_t removed = 0;
-
-    if (ieee_exponent == 0) {
-        e2 = 1 - 127 - 23 - 2;
-        m2 = ieee_mantissa;
-    } else {
-        e2 = (int32_t)ieee_exponent - 127 - 23 - 2;
-        m2 = (1u << 23) | ieee_mantissa;
-    }
-    bool accept_bounds = (m2 & 1) == 0;
-    uint32_t mv = 4 * m2;
-    uint32_t mp = 4 * m2 + 2;
-    uint32_t mm_shift = (ieee_mantissa != 0 || ieee_exponent <= 1) ? 1 : 0;
-    uint32_t mm = 4 * m2 - 1 - mm_shift;
-
-    if (e2 >= 0) {
-        uint32_t q = ryu_log10_pow2(e2);
-        int32_t k = RYU_POW5_INV_BITCOUNT + ryu_pow5bits((int32_t)q) - 1;
-        int32_t i = -e2 + (int32_t)q + k;
-        e10 = (int32_t)q;
-        vr = ryu_mul_shift(mv, RYU_POW5_INV_SPLIT[q], i);
-        vp = ryu_mul_shift(mp, RYU_POW5_INV_SPLIT[q], i);
-        vm = ryu_mul_shift(mm, RYU_POW5_INV_SPLIT[q], i);
-        if (q != 0 && (vp - 1) / 10 <= vm / 10) {
-            int32_t l = RYU_POW5_INV_BITCOUNT + ryu_pow5bits((int32_t)q - 1) - 1;
-            last = ryu_mul_shift(mv, RYU_POW5_INV_SPLIT[q - 1], -e2 + (int32_t)q - 1 + l) % 10;
-        }
-        if (q <= 9) {
-            if (mv % 5 == 0) {
-                vr_tz = ryu_multiple_of_pow5(mv, q);
-            } else if (accept_bounds) {
-                vm_tz = ryu_multiple_of_pow5(mm, q);
-            } else {
-                vp -= ryu_multiple_of_pow5(mp, q) ? 1 : 0;
-            }
-        }
-    } else {
-        uint32_t q = ryu_log10_pow5(-e2);
-        int32_t i = -e2 - (int32_t)q;
-        int32_t k = ryu_pow5bits(i) - RYU_POW5_BITCOUNT;
-        int32_t j = (int32_t)q - k;
-        e10 = (int32_t)q + e2;
-        vr = ryu_mul_shift(mv, RYU_POW5_SPLIT[i], j);
-        vp = ryu_mul_shift(mp, RYU_POW5_SPLIT[i], j);
-        vm = ryu_mul_shift(mm, RYU_POW5_SPLIT[i], j);
-        if (q != 0 && (vp - 1) / 10 <= vm / 10) {
-            j = (int32_t)q - 1 - (ryu_pow5bits(i + 1) - RYU_POW5_BITCOUNT);
-            last = ryu_mul_shift(mv, RYU_POW5_SPLIT[i + 1], j) % 10;
-        }
-        if (q <= 1) {
-            vr_tz = true;
-            if (accept_bounds) {
-                vm_tz = mm_shift == 1;
-            } else {
-                vp--;
-            }
-        } else if (q < 31) {
-            vr_tz = (mv & ((1u << (q - 1)) - 1)) == 0;
-        }
-    }
-
-    if (vm_tz || vr_tz) {
-        while (vp / 10 > vm / 10) {
-            vm_tz = vm_tz && vm % 10 == 0;
-            vr_tz = vr_tz && last == 0;
-            last = vr % 10;
-            vr /= 10;
-            vp /= 10;
-            vm /= 10;
-            removed++;
-        }
-        if (vm_tz) {
-            while (vm % 10 == 0) {
-                vr_tz = vr_tz && last == 0;
-                last = vr % 10;
-                vr /= 10;
-                vp /= 10;
-                vm /= 10;
-                removed++;
-            }
-        }
-        if (vr_tz && last == 5 && vr % 2 == 0) {
-            last = 4; /* round half to even */
-        }
-        vr += ((vr == vm && (!accept_bounds || !vm_tz)) || last >= 5) ? 1 : 0;
-    } else {
-        while (vp / 10 > vm / 10) {
-            last = vr % 10;
-            vr /= 10;
-            vp /= 10;
-            vm /= 10;
-            removed++;
-        }
-        vr += (vr == vm || last >= 5) ? 1 : 0;
-    }
-    *mantissa = vr;
-    *exponent = e10 + removed;
-}
-
-/* ryu's format32, plus serde_json's null for what format_finite must not be given. */
 size_t numfmt_f32_json(float v, char out[NUMFMT_BUFSIZE])
 {
     uint32_t bits;
-    uint32_t mantissa;
-    int32_t k;
-    char digits[12];
+    struct decimal d;
     size_t n = 0;
-    int length;
-    int kk;
 
     memcpy(&bits, &v, sizeof bits);
     if ((bits & 0x7F800000u) == 0x7F800000u) {
@@ -522,44 +415,13 @@ size_t numfmt_f32_json(float v, char out[NUMFMT_BUFSIZE])
         memcpy(out + n, "0.0", 4);
         return n + 3;
     }
-    ryu_f2d(bits & 0x7FFFFFu, (bits >> 23) & 0xFFu, &mantissa, &k);
-    length = snprintf(digits, sizeof digits, "%lu", (unsigned long)mantissa);
-    kk = length + k; /* 10^(kk-1) <= v < 10^kk */
-
-    if (k >= 0 && kk <= 13) {
-        /* 1234e7 -> 12340000000.0 */
-        memcpy(out + n, digits, (size_t)length);
-        n += (size_t)length;
-        for (int i = length; i < kk; i++) {
-            out[n++] = '0';
-        }
-        out[n++] = '.';
-        out[n++] = '0';
-    } else if (kk > 0 && kk <= 13) {
-        /* 1234e-2 -> 12.34 */
-        memcpy(out + n, digits, (size_t)kk);
-        n += (size_t)kk;
-        out[n++] = '.';
-        memcpy(out + n, digits + kk, (size_t)(length - kk));
-        n += (size_t)(length - kk);
-    } else if (kk > -6 && kk <= 0) {
-        /* 1234e-6 -> 0.001234 */
-        out[n++] = '0';
-        out[n++] = '.';
-        for (int i = kk; i < 0; i++) {
-            out[n++] = '0';
-        }
-        memcpy(out + n, digits, (size_t)length);
-        n += (size_t)length;
+    shortest(bits & 0x7FFFFFFFu, &RYU, &d);
+    if (d.k > -6 && d.k <= 13) {
+        /* 1234e7 -> 12340000000.0, 1234e-2 -> 12.34, 1234e-6 -> 0.001234 */
+        n = put_positional(out, n, &d, 1);
     } else {
-        /* 1e30, 1234e30 -> 1.234e33 */
-        out[n++] = digits[0];
-        if (length > 1) {
-            out[n++] = '.';
-            memcpy(out + n, digits + 1, (size_t)(length - 1));
-            n += (size_t)(length - 1);
-        }
-        n += (size_t)snprintf(out + n, NUMFMT_BUFSIZE - n, "e%d", kk - 1);
+        /* 1e30, 1234e30 -> 1.234e33 (no '+', no padding in the exponent) */
+        n = put_exponent(out, n, &d);
     }
     out[n] = '\0';
     return n;

@@ -29,8 +29,34 @@ enum field { F_DEVICE_ID, F_TEMPERATURE, F_HUMIDITY, F_TIMESTAMP, F_UNKNOWN };
 static const char *const FIELD_NAMES[] = {"device_id", "temperature_c", "humidity_percent",
                                           "timestamp"};
 
+/* json_scan_peek_nonws, with the common case (no whitespace before the token) inline: a byte
+ * above ' ' is never JSON whitespace. */
+static inline int peek(struct sensor_decoder *d)
+{
+    if (d->sc.pos < d->sc.len && d->sc.s[d->sc.pos] > ' ') {
+        return d->sc.s[d->sc.pos];
+    }
+    return json_scan_peek_nonws(&d->sc);
+}
+
 /* What each field's visitor says it expected, in serde's words. */
 static const char *const FIELD_EXPECTING[] = {"a string", "f32", "f32", "u64"};
+
+/* Room for |need| bytes in the caller's device_id buffer. */
+static int reserve_id(struct sensor_decoder *d, size_t need)
+{
+    char *nb;
+    if (need <= *d->id_cap) {
+        return WC_OK;
+    }
+    nb = realloc(*d->id_buf, need);
+    if (nb == NULL) {
+        return WC_ERR_NOMEM;
+    }
+    *d->id_buf = nb;
+    *d->id_cap = need;
+    return WC_OK;
+}
 
 /* deserialize_string for device_id. */
 static int decode_device_id(struct sensor_decoder *d)
@@ -38,7 +64,7 @@ static int decode_device_id(struct sensor_decoder *d)
     size_t span;
     size_t n = 0;
     int rc;
-    int c = json_scan_peek_nonws(&d->sc);
+    int c = peek(d);
 
     if (c < 0) {
         json_scan_fail(&d->sc, JSON_SCAN_EOF_VALUE, true);
@@ -48,17 +74,30 @@ static int decode_device_id(struct sensor_decoder *d)
         return sensor_error_invalid_type(d, FIELD_EXPECTING[F_DEVICE_ID]);
     }
     d->sc.pos++;
-    /* Escapes only shrink, so the raw span bounds the decoded text. */
-    span = json_scan_string_span(&d->sc);
-    d->rec.device_id = malloc(span + 1);
-    if (d->rec.device_id == NULL) {
-        return WC_ERR_NOMEM;
+    /* The common case: no escape and no control byte before the closing quote. */
+    span = json_scan_plain_run(&d->sc);
+    if (d->sc.pos + span < d->sc.len && d->sc.s[d->sc.pos + span] == '"') {
+        rc = reserve_id(d, span + 1);
+        if (rc != WC_OK) {
+            return rc;
+        }
+        memcpy(*d->id_buf, d->sc.s + d->sc.pos, span);
+        d->sc.pos += span + 1;
+        n = span;
+    } else {
+        /* Escapes only shrink, so the raw span bounds the decoded text. */
+        span = json_scan_string_span(&d->sc);
+        rc = reserve_id(d, span + 1);
+        if (rc != WC_OK) {
+            return rc;
+        }
+        rc = json_scan_string(&d->sc, *d->id_buf, span, &n);
+        if (rc != WC_OK) {
+            return sensor_error_syntax(d);
+        }
     }
-    rc = json_scan_string(&d->sc, d->rec.device_id, span, &n);
-    if (rc != WC_OK) {
-        return sensor_error_syntax(d);
-    }
-    d->rec.device_id[n] = '\0';
+    (*d->id_buf)[n] = '\0';
+    d->rec.device_id = *d->id_buf;
     d->rec.device_id_len = n;
     return WC_OK;
 }
@@ -66,7 +105,7 @@ static int decode_device_id(struct sensor_decoder *d)
 /* deserialize_number: the number at the cursor as serde parses it, or the type error. */
 static int decode_number(struct sensor_decoder *d, enum field f, struct json_scan_number *num)
 {
-    int c = json_scan_peek_nonws(&d->sc);
+    int c = peek(d);
     if (c < 0) {
         json_scan_fail(&d->sc, JSON_SCAN_EOF_VALUE, true);
         return sensor_error_syntax(d);
@@ -162,19 +201,60 @@ static int decode_field(struct sensor_decoder *d, enum field f)
     return rc == WC_ERR_INVALID ? sensor_error_syntax(d) : rc;
 }
 
-/* The derived field visitor: keys are compared after unescaping ("device\u005fid" counts). */
+/* The derived field visitor: keys are compared after unescaping ("device\\u005fid" counts). */
 static int decode_key(struct sensor_decoder *d, enum field *f)
 {
     char key[24];
+    const char *k = key;
     size_t n = 0;
-    if (json_scan_string(&d->sc, key, sizeof key, &n) != WC_OK) {
+    size_t run;
+    const char *at = (const char *)d->sc.s + d->sc.pos;
+    size_t left = d->sc.len - d->sc.pos;
+
+    /* The four names with their closing quote, as they nearly always come: no scan needed. */
+    if (left >= 17) {
+        if (memcmp(at, "device_id\"", 10) == 0) {
+            *f = F_DEVICE_ID;
+            d->sc.pos += 10;
+            return WC_OK;
+        }
+        if (memcmp(at, "temperature_c\"", 14) == 0) {
+            *f = F_TEMPERATURE;
+            d->sc.pos += 14;
+            return WC_OK;
+        }
+        if (memcmp(at, "humidity_percent\"", 17) == 0) {
+            *f = F_HUMIDITY;
+            d->sc.pos += 17;
+            return WC_OK;
+        }
+        if (memcmp(at, "timestamp\"", 10) == 0) {
+            *f = F_TIMESTAMP;
+            d->sc.pos += 10;
+            return WC_OK;
+        }
+    }
+    run = json_scan_plain_run(&d->sc);
+    if (d->sc.pos + run < d->sc.len && d->sc.s[d->sc.pos + run] == '"') {
+        /* no escape: compare in place */
+        k = (const char *)d->sc.s + d->sc.pos;
+        n = run;
+        d->sc.pos += run + 1;
+    } else if (json_scan_string(&d->sc, key, sizeof key, &n) != WC_OK) {
         return sensor_error_syntax(d);
     }
+    /* By length first: memcmp of a constant size compiles to a few loads. */
     *f = F_UNKNOWN;
-    for (int i = 0; i < 4; i++) {
-        if (n == strlen(FIELD_NAMES[i]) && memcmp(key, FIELD_NAMES[i], n) == 0) {
-            *f = (enum field)i;
+    if (n == 9) {
+        if (memcmp(k, "device_id", 9) == 0) {
+            *f = F_DEVICE_ID;
+        } else if (memcmp(k, "timestamp", 9) == 0) {
+            *f = F_TIMESTAMP;
         }
+    } else if (n == 13 && memcmp(k, "temperature_c", 13) == 0) {
+        *f = F_TEMPERATURE;
+    } else if (n == 16 && memcmp(k, "humidity_percent", 16) == 0) {
+        *f = F_HUMIDITY;
     }
     return WC_OK;
 }
@@ -186,19 +266,19 @@ static int decode_key(struct sensor_decoder *d, enum field *f)
  */
 static void position_after_end(struct sensor_decoder *d, int close)
 {
-    int c = json_scan_peek_nonws(&d->sc);
+    int c = peek(d);
     if (c == close) {
         d->sc.pos++;
     } else if (close == ']' && c == ',') {
         d->sc.pos++;
-        (void)json_scan_peek_nonws(&d->sc);
+        (void)peek(d);
     }
 }
 
 /* MapAccess::next_key_seed's separator logic: WC_OK with *f set, or *done at '}'. */
 static int next_key(struct sensor_decoder *d, bool *first, enum field *f, bool *done)
 {
-    int c = json_scan_peek_nonws(&d->sc);
+    int c = peek(d);
     *done = false;
     if (c == '}') {
         *done = true;
@@ -206,7 +286,7 @@ static int next_key(struct sensor_decoder *d, bool *first, enum field *f, bool *
     }
     if (c == ',' && !*first) {
         d->sc.pos++;
-        c = json_scan_peek_nonws(&d->sc);
+        c = peek(d);
     } else if (c >= 0) {
         if (!*first) {
             json_scan_fail(&d->sc, JSON_SCAN_EXPECTED_OBJECT_COMMA_OR_END, true);
@@ -250,7 +330,7 @@ static int decode_map(struct sensor_decoder *d)
             position_after_end(d, '}');
             return sensor_error_custom(d, "duplicate field `", FIELD_NAMES[f], "`");
         }
-        c = json_scan_peek_nonws(&d->sc);
+        c = peek(d);
         if (c != ':') {
             json_scan_fail(&d->sc, c < 0 ? JSON_SCAN_EOF_OBJECT : JSON_SCAN_EXPECTED_COLON, true);
             return sensor_error_syntax(d);
@@ -282,7 +362,7 @@ static int decode_seq(struct sensor_decoder *d)
     d->sc.pos++; /* '[' */
     for (int i = 0; i < 4; i++) {
         int rc;
-        c = json_scan_peek_nonws(&d->sc);
+        c = peek(d);
         if (c == ']') {
             char len[32];
             position_after_end(d, ']');
@@ -291,7 +371,7 @@ static int decode_seq(struct sensor_decoder *d)
         }
         if (c == ',' && !first) {
             d->sc.pos++;
-            c = json_scan_peek_nonws(&d->sc);
+            c = peek(d);
         } else if (c >= 0) {
             if (!first) {
                 json_scan_fail(&d->sc, JSON_SCAN_EXPECTED_LIST_COMMA_OR_END, true);
@@ -312,14 +392,14 @@ static int decode_seq(struct sensor_decoder *d)
         }
     }
     /* end_seq */
-    c = json_scan_peek_nonws(&d->sc);
+    c = peek(d);
     if (c == ']') {
         d->sc.pos++;
         return WC_OK;
     }
     if (c == ',') {
         d->sc.pos++;
-        c = json_scan_peek_nonws(&d->sc);
+        c = peek(d);
         json_scan_fail(&d->sc, c == ']' ? JSON_SCAN_TRAILING_COMMA : JSON_SCAN_TRAILING_CHARACTERS,
                        true);
     } else {
@@ -331,7 +411,7 @@ static int decode_seq(struct sensor_decoder *d)
 static int decode_text(struct sensor_decoder *d)
 {
     int rc;
-    int c = json_scan_peek_nonws(&d->sc);
+    int c = peek(d);
     if (c == '{') {
         rc = decode_map(d);
     } else if (c == '[') {
@@ -346,23 +426,43 @@ static int decode_text(struct sensor_decoder *d)
         return rc;
     }
     /* Deserializer::end: only whitespace may follow. */
-    if (json_scan_peek_nonws(&d->sc) >= 0) {
+    if (peek(d) >= 0) {
         json_scan_fail(&d->sc, JSON_SCAN_TRAILING_CHARACTERS, true);
         return sensor_error_syntax(d);
     }
     return WC_OK;
 }
 
-int sensor_decode(const void *data, size_t len, struct sensor_record *out,
-                  struct sensor_error *err)
+/* Runs the decoder over well-formed UTF-8; *out gets the record only on success. */
+int sensor_decode_text(const char *text, size_t len, struct sensor_record *out,
+                       struct sensor_error *err, char **id_buf, size_t *id_cap)
 {
     struct sensor_decoder d;
-    size_t tlen = 0;
-    char *text;
     int rc;
 
     memset(&d, 0, sizeof d);
     d.err = err;
+    d.id_buf = id_buf;
+    d.id_cap = id_cap;
+    json_scan_init(&d.sc, text, len);
+    rc = decode_text(&d);
+    if (rc == WC_ERR_NOMEM && err != NULL) {
+        snprintf(err->msg, sizeof err->msg, "out of memory");
+    }
+    if (rc == WC_OK) {
+        *out = d.rec;
+    }
+    return rc;
+}
+
+int sensor_decode(const void *data, size_t len, struct sensor_record *out,
+                  struct sensor_error *err)
+{
+    char *id = NULL;
+    size_t id_cap = 0;
+    char *text = NULL;
+    int rc;
+
     if (err != NULL) {
         memset(err, 0, sizeof *err);
     }
@@ -373,26 +473,27 @@ int sensor_decode(const void *data, size_t len, struct sensor_record *out,
         return WC_ERR_ARG;
     }
     /* The seed decodes String::from_utf8_lossy(bytes): ill-formed UTF-8 becomes U+FFFD,
-     * which is fine inside a string and an error anywhere else. */
-    text = utf8_lossy_dup(data, len, &tlen);
-    if (text == NULL) {
-        if (err != NULL) {
-            snprintf(err->msg, sizeof err->msg, "out of memory");
+     * which is fine inside a string and an error anywhere else. Well-formed input (nearly
+     * all of it) is decoded in place; only the rest is copied with the replacements. */
+    if (utf8_valid_prefix(data, len) == len) {
+        rc = sensor_decode_text(data, len, out, err, &id, &id_cap);
+    } else {
+        size_t tlen = 0;
+        text = utf8_lossy_dup(data, len, &tlen);
+        if (text == NULL) {
+            if (err != NULL) {
+                snprintf(err->msg, sizeof err->msg, "out of memory");
+            }
+            return WC_ERR_NOMEM;
         }
-        return WC_ERR_NOMEM;
+        rc = sensor_decode_text(text, tlen, out, err, &id, &id_cap);
+        free(text);
     }
-    json_scan_init(&d.sc, text, tlen);
-    rc = decode_text(&d);
-    if (rc == WC_ERR_NOMEM && err != NULL) {
-        snprintf(err->msg, sizeof err->msg, "out of memory");
-    }
-    free(text);
     if (rc != WC_OK) {
-        sensor_record_cleanup(&d.rec);
-        return rc;
+        free(id);
+        memset(out, 0, sizeof *out);
     }
-    *out = d.rec;
-    return WC_OK;
+    return rc;
 }
 
 void sensor_record_cleanup(struct sensor_record *r)

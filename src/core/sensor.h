@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "status.h"
+#include "textbuf.h"
 
 /* The seed JSON server's reply to a message it cannot decode (sensor_ack builds the other). */
 #define SENSOR_ERROR_REPLY "ERROR: Invalid JSON\n"
@@ -95,5 +96,9 @@ char *sensor_ack(const struct sensor_record *r, size_t *out_len);
  * on allocation failure or a NULL |r|.
  */
 char *sensor_debug(const struct sensor_record *r, size_t *out_len);
+
+/* The same text appended to |b| (growable, or fixed and then cut where it is full), for a
+ * caller that keeps its own buffer. |r| must not be NULL; a NULL device_id counts as "". */
+void sensor_debug_put(struct textbuf *b, const struct sensor_record *r);
 
 #endif

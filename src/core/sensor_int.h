@@ -18,7 +18,19 @@ struct sensor_decoder {
     struct sensor_error *err; /* NULL: the caller wants only the verdict */
     struct sensor_record rec; /* the fields decoded so far */
     bool have[4];             /* which known fields were seen, in FIELD_NAMES order */
+    char **id_buf;            /* where device_id goes: the caller's buffer, grown as needed */
+    size_t *id_cap;
 };
+
+/*
+ * sensor_decode's work on text that is already well-formed UTF-8 (the caller checked it or
+ * made it so with utf8_lossy): the same verdicts, values and errors. device_id is written to
+ * *id_buf, which is realloc'd to a larger *id_cap when it is too small; the caller owns that
+ * buffer (it may start NULL with *id_cap 0) and out->device_id points into it on success.
+ * Returns WC_OK, WC_ERR_INVALID or WC_ERR_NOMEM.
+ */
+int sensor_decode_text(const char *text, size_t len, struct sensor_record *out,
+                       struct sensor_error *err, char **id_buf, size_t *id_cap);
 
 /*
  * Each of these fills d->err (when not NULL) with the message and serde's " at line L column

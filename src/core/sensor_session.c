@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numfmt.h"
+#include "sensor_int.h"
 #include "utf8.h"
 
 int sensor_session_init(struct sensor_session *s, size_t max_line)
@@ -15,24 +17,24 @@ int sensor_session_init(struct sensor_session *s, size_t max_line)
     return framing_init(&s->framer, max_line);
 }
 
-/* Drops what the previous event pointed to; events live until the next session call. */
+/* Forgets the previous event; its buffers stay for the next line. */
 static void release_event(struct sensor_session *s)
 {
-    sensor_record_cleanup(&s->record);
-    memset(&s->error, 0, sizeof(s->error));
-    free(s->text);
-    s->text = NULL;
-    free(s->reply);
-    s->reply = NULL;
-    s->reply_len = 0;
+    memset(&s->record, 0, sizeof(s->record));
+    s->error.msg[0] = '\0';
+    s->error.line = 0;
+    s->error.column = 0;
 }
 
 void sensor_session_cleanup(struct sensor_session *s)
 {
     if (s == NULL)
         return;
-    release_event(s);
     framing_cleanup(&s->framer);
+    free(s->id_buf);
+    free(s->lossy);
+    free(s->text);
+    free(s->reply);
     memset(s, 0, sizeof(*s));
 }
 
@@ -42,43 +44,95 @@ static void set_error_reply(struct sensor_event *ev)
     ev->reply_len = sizeof(SENSOR_ERROR_REPLY) - 1;
 }
 
+/* Makes |*buf| hold at least |need| bytes, keeping a larger buffer as it is. */
+static int reserve(char **buf, size_t *cap, size_t need)
+{
+    if (need <= *cap)
+        return WC_OK;
+    size_t want = need < 256 ? 256 : need;
+    char *nb = realloc(*buf, want);
+    if (nb == NULL)
+        return WC_ERR_NOMEM;
+    *buf = nb;
+    *cap = want;
+    return WC_OK;
+}
+
+/* The seed's ACK for the decoded record, into the session's reply buffer. */
+static int build_ack(struct sensor_session *s, size_t *len)
+{
+    static const char HEAD[] = "ACK: Received data from ";
+    static const char MID[] = " (Temp: ";
+    static const char TAIL[] = "C)\n";
+    char t[NUMFMT_BUFSIZE];
+    size_t tn = numfmt_f32_display(s->record.temperature_c, t);
+    size_t idn = s->record.device_id_len;
+    size_t n = sizeof(HEAD) - 1 + idn + sizeof(MID) - 1 + tn + sizeof(TAIL) - 1;
+    if (reserve(&s->reply, &s->reply_cap, n + 1) != WC_OK)
+        return WC_ERR_NOMEM;
+    char *p = s->reply;
+    memcpy(p, HEAD, sizeof(HEAD) - 1);
+    p += sizeof(HEAD) - 1;
+    memcpy(p, s->record.device_id, idn);
+    p += idn;
+    memcpy(p, MID, sizeof(MID) - 1);
+    p += sizeof(MID) - 1;
+    memcpy(p, t, tn);
+    p += tn;
+    memcpy(p, TAIL, sizeof(TAIL));
+    *len = n;
+    return WC_OK;
+}
+
 /*
  * One complete line. Returns 1 with *ev filled, 0 for a blank line (no event: the seed server
  * `continue`s when line.trim().is_empty()), or WC_ERR_NOMEM.
+ * The line is made well-formed once: in place when it already is (nearly always), else by
+ * from_utf8_lossy into the session's buffer; the log text and the decoder both read that.
  */
 static int on_line(struct sensor_session *s, const unsigned char *data, size_t len,
                    struct sensor_event *ev)
 {
-    size_t lossy_len = 0;
-    char *text = utf8_lossy_dup(data, len, &lossy_len);
-    if (text == NULL)
-        return WC_ERR_NOMEM;
-    size_t start = 0, end = 0;
-    utf8_trim(text, lossy_len, &start, &end);
-    if (start == end) {
-        free(text);
-        return 0;
+    const char *text = (const char *)data;
+    size_t text_len = len;
+    if (utf8_valid_prefix(data, len) != len) {
+        size_t need = utf8_lossy_len(data, len);
+        if (reserve(&s->lossy, &s->lossy_cap, need + 1) != WC_OK)
+            return WC_ERR_NOMEM;
+        ptrdiff_t w = utf8_lossy(data, len, s->lossy, need);
+        if (w < 0)
+            return WC_ERR_NOMEM; /* cannot happen: need is exactly the size */
+        s->lossy[w] = '\0';
+        text = s->lossy;
+        text_len = (size_t)w;
     }
-    memmove(text, text + start, end - start);
-    text[end - start] = '\0';
-    s->text = text;
+    size_t start = 0, end = 0;
+    utf8_trim(text, text_len, &start, &end);
+    if (start == end)
+        return 0;
+
+    /* A plain copy (the event's text is NUL-terminated), not a second conversion. */
+    if (reserve(&s->text, &s->text_cap, end - start + 1) != WC_OK)
+        return WC_ERR_NOMEM;
+    memcpy(s->text, text + start, end - start);
+    s->text[end - start] = '\0';
 
     memset(ev, 0, sizeof(*ev));
-    ev->text = text;
+    ev->text = s->text;
     ev->text_len = end - start;
     ev->line_len = len;
-    /* The raw bytes, untrimmed: serde_json sees the whole lossy line (its own whitespace rules
-     * differ from str::trim, e.g. U+00A0 around an object is an error, not padding). */
-    int rc = sensor_decode(data, len, &s->record, &s->error);
+    /* The whole lossy line, untrimmed: serde_json's own whitespace rules differ from
+     * str::trim (e.g. U+00A0 around an object is an error, not padding). */
+    int rc = sensor_decode_text(text, text_len, &s->record, &s->error, &s->id_buf, &s->id_cap);
     if (rc == WC_OK) {
-        s->reply = sensor_ack(&s->record, &s->reply_len);
-        if (s->reply == NULL) {
+        size_t n = 0;
+        if (build_ack(s, &n) != WC_OK) {
             release_event(s);
             return WC_ERR_NOMEM;
         }
         ev->kind = SENSOR_EVENT_ACK;
         ev->reply = s->reply;
-        ev->reply_len = s->reply_len;
+        ev->reply_len = n;
         ev->record = &s->record;
         return 1;
     }

@@ -21,7 +21,7 @@ enum sensor_event_kind {
  */
 struct sensor_event {
     enum sensor_event_kind kind;
-    const char *text;  /* the line after from_utf8_lossy and trim, for the log */
+    const char *text;  /* the line after from_utf8_lossy and trim, for the log, NUL after it */
     size_t text_len;   /* (for OVERSIZE: empty) */
     size_t line_len;   /* the line's length in bytes on the wire, without '\n' */
     const char *reply; /* bytes to send back, ending in '\n' */
@@ -30,14 +30,23 @@ struct sensor_event {
     const struct sensor_error *error;   /* ERROR (serde's reason) and OVERSIZE, else NULL */
 };
 
-/* Caller-allocated; fields private. */
+/*
+ * Caller-allocated; fields private. The buffers are kept from line to line (each grows to the
+ * largest line seen, so at most a few times max_line): a line costs no allocation once they
+ * are large enough.
+ */
 struct sensor_session {
     struct framing framer;
-    struct sensor_record record;
+    struct sensor_record record; /* device_id points into id_buf */
     struct sensor_error error;
-    char *text;  /* lossy+trimmed line of the last event */
-    char *reply; /* reply of the last event */
-    size_t reply_len;
+    char *id_buf; /* the decoded device_id */
+    size_t id_cap;
+    char *lossy; /* the line after from_utf8_lossy, when it was not well-formed UTF-8 */
+    size_t lossy_cap;
+    char *text; /* the event's text: the trimmed line and a NUL */
+    size_t text_cap;
+    char *reply; /* the ACK of the last event */
+    size_t reply_cap;
 };
 
 /* |max_line| 0 means FRAMING_DEFAULT_MAX_LINE. Returns WC_OK, or WC_ERR_ARG for a NULL |s|. */

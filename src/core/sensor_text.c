@@ -18,20 +18,52 @@
 
 /*
  * Code points Rust's <str as Debug> prints as \u{..} (not printable, or Grapheme_Extend).
- * Below U+0800 this is exactly Rust 1.95's table. From U+0800 up it is an approximation:
- * only these common invisible, formatting, combining, private-use and non-character ranges
- * (each checked to be escaped in full by Rust); other code points >= U+0800 that Rust
- * escapes (unassigned code points, most combining marks of other scripts) are printed raw.
+ * Below U+0800 this is exactly Rust 1.95's table, as a bitmap (bit c of DEBUG_LOW: escaped),
+ * generated from these ranges: 0000-001F 007F-00A0 00AD 0300-036F 0378-0379 0380-0383 038B
+ * 038D 03A2 0483-0489 0530 0557-0558 058B-058C 0590-05BD 05BF 05C1-05C2 05C4-05C5 05C7-05CF
+ * 05EB-05EE 05F5-0605 0610-061A 061C 064B-065F 0670 06D6-06DD 06DF-06E4 06E7-06E8 06EA-06ED
+ * 070E-070F 0711 0730-074C 07A6-07B0 07B2-07BF 07EB-07F3 07FB-07FD.
+ * From U+0800 up it is an approximation (DEBUG_HIGH, sorted, searched by halves): only these
+ * common invisible, formatting, combining, private-use and non-character ranges (each checked
+ * to be escaped in full by Rust); other code points >= U+0800 that Rust escapes (unassigned
+ * code points, most combining marks of other scripts) are printed raw.
  */
-static const uint32_t DEBUG_ESCAPED[][2] = {
-    {0x0000, 0x001F}, {0x007F, 0x00A0}, {0x00AD, 0x00AD}, {0x0300, 0x036F}, {0x0378, 0x0379},
-    {0x0380, 0x0383}, {0x038B, 0x038B}, {0x038D, 0x038D}, {0x03A2, 0x03A2}, {0x0483, 0x0489},
-    {0x0530, 0x0530}, {0x0557, 0x0558}, {0x058B, 0x058C}, {0x0590, 0x05BD}, {0x05BF, 0x05BF},
-    {0x05C1, 0x05C2}, {0x05C4, 0x05C5}, {0x05C7, 0x05CF}, {0x05EB, 0x05EE}, {0x05F5, 0x0605},
-    {0x0610, 0x061A}, {0x061C, 0x061C}, {0x064B, 0x065F}, {0x0670, 0x0670}, {0x06D6, 0x06DD},
-    {0x06DF, 0x06E4}, {0x06E7, 0x06E8}, {0x06EA, 0x06ED}, {0x070E, 0x070F}, {0x0711, 0x0711},
-    {0x0730, 0x074C}, {0x07A6, 0x07B0}, {0x07B2, 0x07BF}, {0x07EB, 0x07F3}, {0x07FB, 0x07FD},
-    /* approximation from here on */
+static const uint64_t DEBUG_LOW[32] = {
+    UINT64_C(0x00000000FFFFFFFF),
+    UINT64_C(0x8000000000000000),
+    UINT64_C(0x00002001FFFFFFFF),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0xFFFFFFFFFFFFFFFF),
+    UINT64_C(0x0300FFFFFFFFFFFF),
+    UINT64_C(0x000000040000280F),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x00000000000003F8),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x0001000000000000),
+    UINT64_C(0x0000000001800000),
+    UINT64_C(0xBFFFFFFFFFFF1800),
+    UINT64_C(0xFFE078000000FFB6),
+    UINT64_C(0x0000000017FF003F),
+    UINT64_C(0x00010000FFFFF800),
+    UINT64_C(0x0000000000000000),
+    UINT64_C(0x00003D9FBFC00000),
+    UINT64_C(0xFFFF00000002C000),
+    UINT64_C(0x0000000000001FFF),
+    UINT64_C(0xFFFDFFC000000000),
+    UINT64_C(0x380FF80000000000)
+};
+
+static const uint32_t DEBUG_HIGH[][2] = {
     {0x1680, 0x1680}, {0x1AB0, 0x1AFF}, {0x1DC0, 0x1DFF}, {0x2000, 0x200F}, {0x2028, 0x202F},
     {0x205F, 0x206F}, {0x20D0, 0x20FF}, {0x3000, 0x3000}, {0xD7FC, 0xD7FF}, {0xE000, 0xF8FF},
     {0xFDD0, 0xFDEF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F}, {0xFEFF, 0xFEFF}, {0xFFF0, 0xFFFB},
@@ -40,12 +72,28 @@ static const uint32_t DEBUG_ESCAPED[][2] = {
 
 static bool debug_escapes(uint32_t cp)
 {
-    for (size_t i = 0; i < sizeof DEBUG_ESCAPED / sizeof DEBUG_ESCAPED[0]; i++) {
-        if (cp >= DEBUG_ESCAPED[i][0] && cp <= DEBUG_ESCAPED[i][1]) {
+    size_t lo = 0;
+    size_t hi = sizeof DEBUG_HIGH / sizeof DEBUG_HIGH[0];
+    if (cp < 0x800) {
+        return (DEBUG_LOW[cp >> 6] >> (cp & 63)) & 1u;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < DEBUG_HIGH[mid][0]) {
+            hi = mid;
+        } else if (cp > DEBUG_HIGH[mid][1]) {
+            lo = mid + 1;
+        } else {
             return true;
         }
     }
     return false;
+}
+
+/* ASCII that Debug copies as it is: printable, not '"' or '\\'. */
+static bool debug_plain_ascii(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
 }
 
 void sensor_text_put_debug_str(struct textbuf *b, const char *s, size_t len)
@@ -55,8 +103,18 @@ void sensor_text_put_debug_str(struct textbuf *b, const char *s, size_t len)
     textbuf_put(b, "\"", 1);
     while (i < len) {
         uint32_t cp;
-        size_t n = utf8_decode1(p + i, len - i, &cp);
+        size_t n;
         char esc[16];
+        size_t run = i;
+        while (run < len && debug_plain_ascii(p[run])) {
+            run++;
+        }
+        if (run > i) {
+            textbuf_put(b, p + i, run - i);
+            i = run;
+            continue;
+        }
+        n = utf8_decode1(p + i, len - i, &cp);
         if (cp == UTF8_INVALID) {
             break;
         }
@@ -222,26 +280,32 @@ char *sensor_ack(const struct sensor_record *r, size_t *out_len)
     return textbuf_finish(&b, out_len);
 }
 
-char *sensor_debug(const struct sensor_record *r, size_t *out_len)
+void sensor_debug_put(struct textbuf *b, const struct sensor_record *r)
 {
     char f[NUMFMT_BUFSIZE];
-    struct textbuf b;
     size_t fn;
+
+    textbuf_puts(b, "SensorData { device_id: ");
+    sensor_text_put_debug_str(b, r->device_id != NULL ? r->device_id : "",
+                              r->device_id != NULL ? r->device_id_len : 0);
+    textbuf_puts(b, ", temperature_c: ");
+    fn = numfmt_f32_debug(r->temperature_c, f);
+    textbuf_put(b, f, fn);
+    textbuf_puts(b, ", humidity_percent: ");
+    fn = numfmt_f32_debug(r->humidity_percent, f);
+    textbuf_put(b, f, fn);
+    textbuf_puts(b, ", timestamp: ");
+    textbuf_put_u64(b, r->timestamp);
+    textbuf_puts(b, " }");
+}
+
+char *sensor_debug(const struct sensor_record *r, size_t *out_len)
+{
+    struct textbuf b;
 
     if (r == NULL || !textbuf_init_growable(&b, r->device_id_len + 128)) {
         return NULL;
     }
-    textbuf_puts(&b, "SensorData { device_id: ");
-    sensor_text_put_debug_str(&b, r->device_id != NULL ? r->device_id : "",
-                      r->device_id != NULL ? r->device_id_len : 0);
-    textbuf_puts(&b, ", temperature_c: ");
-    fn = numfmt_f32_debug(r->temperature_c, f);
-    textbuf_put(&b, f, fn);
-    textbuf_puts(&b, ", humidity_percent: ");
-    fn = numfmt_f32_debug(r->humidity_percent, f);
-    textbuf_put(&b, f, fn);
-    textbuf_puts(&b, ", timestamp: ");
-    textbuf_put_u64(&b, r->timestamp);
-    textbuf_puts(&b, " }");
+    sensor_debug_put(&b, r);
     return textbuf_finish(&b, out_len);
 }

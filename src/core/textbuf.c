@@ -2,7 +2,6 @@
 #include "textbuf.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,9 +68,14 @@ void textbuf_puts(struct textbuf *b, const char *s)
 
 void textbuf_put_u64(struct textbuf *b, uint64_t v)
 {
+    /* Digits from the end of a scratch array: no printf on the log's hot path. */
     char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-    textbuf_put(b, tmp, (size_t)n);
+    size_t i = sizeof tmp;
+    do {
+        tmp[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    textbuf_put(b, tmp + i, sizeof tmp - i);
 }
 
 char *textbuf_finish(struct textbuf *b, size_t *out_len)

@@ -68,18 +68,42 @@ size_t utf8_decode1(const unsigned char *s, size_t len, uint32_t *cp)
     return need;
 }
 
-bool utf8_valid(const void *s, size_t len)
+/* Eight bytes that are all ASCII (no high bit set); memcpy keeps the load free of alignment
+ * and aliasing assumptions, and compilers turn it into one move. */
+static bool word_is_ascii(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return (w & UINT64_C(0x8080808080808080)) == 0;
+}
+
+size_t utf8_valid_prefix(const void *s, size_t len)
 {
     const unsigned char *p = s;
     size_t i = 0;
     while (i < len) {
+        while (len - i >= 16 && word_is_ascii(p + i) && word_is_ascii(p + i + 8))
+            i += 16;
+        while (len - i >= 8 && word_is_ascii(p + i))
+            i += 8;
+        if (i == len)
+            break;
+        if (p[i] < 0x80u) {
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t n = utf8_decode1(p + i, len - i, &cp);
         if (cp == UTF8_INVALID)
-            return false;
+            return i;
         i += n;
     }
-    return true;
+    return len;
+}
+
+bool utf8_valid(const void *s, size_t len)
+{
+    return s == NULL ? len == 0 : utf8_valid_prefix(s, len) == len;
 }
 
 size_t utf8_lossy_len(const void *s, size_t len)
@@ -88,11 +112,15 @@ size_t utf8_lossy_len(const void *s, size_t len)
     size_t i = 0;
     size_t out = 0;
     while (i < len) {
+        size_t run = utf8_valid_prefix(p + i, len - i);
         uint32_t cp;
-        size_t n = utf8_decode1(p + i, len - i, &cp);
+        out += run;
+        i += run;
+        if (i == len)
+            break;
         /* Each invalid span is >= 1 byte, so out never exceeds 3 * len. */
-        out += cp == UTF8_INVALID ? sizeof REPLACEMENT : n;
-        i += n;
+        i += utf8_decode1(p + i, len - i, &cp);
+        out += sizeof REPLACEMENT;
     }
     return out;
 }
@@ -109,19 +137,21 @@ ptrdiff_t utf8_lossy(const void *s, size_t len, char *out, size_t cap)
     size_t i = 0;
     size_t w = 0;
     while (i < len) {
+        /* Well-formed runs are copied whole; each ill-formed span becomes one U+FFFD. */
+        size_t run = utf8_valid_prefix(p + i, len - i);
         uint32_t cp;
-        size_t n = utf8_decode1(p + i, len - i, &cp);
-        const void *src = p + i;
-        size_t outn = n;
-        if (cp == UTF8_INVALID) {
-            src = REPLACEMENT;
-            outn = sizeof REPLACEMENT;
-        }
-        if (cap - w < outn)
+        if (cap - w < run)
             return WC_ERR_SPACE;
-        memcpy(out + w, src, outn);
-        w += outn;
-        i += n;
+        memcpy(out + w, p + i, run);
+        w += run;
+        i += run;
+        if (i == len)
+            break;
+        i += utf8_decode1(p + i, len - i, &cp);
+        if (cap - w < sizeof REPLACEMENT)
+            return WC_ERR_SPACE;
+        memcpy(out + w, REPLACEMENT, sizeof REPLACEMENT);
+        w += sizeof REPLACEMENT;
     }
     return (ptrdiff_t)w;
 }
@@ -173,6 +203,13 @@ void utf8_trim(const char *s, size_t len, size_t *start, size_t *end)
     const unsigned char *p = (const unsigned char *)s;
     size_t a = 0;
     size_t b = len;
+
+    /* The usual line: ASCII and no space at either end, nothing to trim. */
+    if (len > 0 && p[0] > ' ' && p[0] < 0x7F && p[len - 1] > ' ' && p[len - 1] < 0x7F) {
+        *start = 0;
+        *end = len;
+        return;
+    }
 
     while (a < b) {
         uint32_t cp;

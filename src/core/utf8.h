@@ -20,6 +20,13 @@
  */
 size_t utf8_decode1(const unsigned char *s, size_t len, uint32_t *cp);
 
+/*
+ * Length of the longest well-formed UTF-8 prefix of |s|[0..len): len when all of it is
+ * well-formed, else the offset of the first ill-formed sequence (what utf8_decode1 reports as
+ * UTF8_INVALID). ASCII is checked eight bytes at a time.
+ */
+size_t utf8_valid_prefix(const void *s, size_t len);
+
 /* True when |s|[0..len) is well-formed UTF-8 (no surrogates, nothing above U+10FFFF). */
 bool utf8_valid(const void *s, size_t len);
 

@@ -46,19 +46,29 @@ static int answer(const struct sensor_out *out, const char *peer, const struct s
     if (ev->kind == SENSOR_EVENT_OVERSIZE) {
         prog_err("Failed to deserialize JSON from %s: line of %zu bytes exceeds the %zu-byte limit",
                  peer, ev->line_len, srv->max_line);
-    } else {
-        if (!srv->quiet) {
-            snprintf(head, sizeof(head), "Received raw JSON from %s: ", peer);
-            prog_out_bytes(head, ev->text, ev->text_len, "");
-        }
+    } else if (!srv->quiet || ev->kind == SENSOR_EVENT_ERROR) {
+        snprintf(head, sizeof(head), "Received raw JSON from %s: ", peer);
         if (ev->kind == SENSOR_EVENT_ACK && !srv->quiet) {
-            size_t dlen = 0;
-            char *debug = sensor_debug(ev->record, &dlen);
+            /* Both log lines in one write: the Debug text goes into a stack buffer (a heap
+             * one only for a long device_id) and follows the raw text as the suffix. */
+            char small[1024];
+            struct textbuf b;
+            char *big = NULL;
 
-            if (debug != NULL)
-                prog_out_bytes("Deserialized data: ", debug, dlen, "");
-            free(debug);
-        } else if (ev->kind == SENSOR_EVENT_ERROR) {
+            textbuf_init_fixed(&b, small, sizeof(small));
+            textbuf_puts(&b, "\nDeserialized data: ");
+            sensor_debug_put(&b, ev->record);
+            if (b.n == b.cap && textbuf_init_growable(&b, ev->record->device_id_len + 160)) {
+                textbuf_puts(&b, "\nDeserialized data: ");
+                sensor_debug_put(&b, ev->record);
+                big = textbuf_finish(&b, NULL);
+            }
+            prog_out_bytes(head, ev->text, ev->text_len,
+                           big != NULL ? big : b.failed ? "" : b.p);
+            free(big);
+        } else {
+            if (!srv->quiet)
+                prog_out_bytes(head, ev->text, ev->text_len, "");
             prog_err("Failed to deserialize JSON from %s: %s", peer, ev->error->msg);
         }
     }

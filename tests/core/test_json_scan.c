@@ -538,6 +538,40 @@ static void test_whitespace(void **state)
     }
 }
 
+/* json_scan_plain_run stops at the first '"', '\\' or control byte wherever it lies relative
+ * to the eight-byte steps, passes every other byte (space, DEL, non-ASCII, brackets), and
+ * counts from the cursor without moving it. */
+static void test_plain_run_stops_at_first_stop_byte(void **state)
+{
+    (void)state;
+    static const unsigned char stops[] = {'"', '\\', 0x00, 0x1F, '\n'};
+    static const unsigned char plain[] = {' ', 0x7F, 0x80, 0xFF, '!', '[', ']', 'a', 0x21, 0x5D};
+    unsigned char buf[64];
+    for (size_t len = 0; len <= 40; len++) {
+        for (size_t start = 0; start <= len && start < 9; start++) {
+            for (size_t i = 0; i < len; i++)
+                buf[i] = plain[(i * 7 + start) % sizeof plain];
+            struct json_scan sc;
+            json_scan_init(&sc, buf, len);
+            sc.pos = start;
+            assert_int_equal(json_scan_plain_run(&sc), len - start);
+            for (size_t at = start; at < len; at++) {
+                for (size_t k = 0; k < sizeof stops; k++) {
+                    unsigned char keep = buf[at];
+                    buf[at] = stops[k];
+                    if (at + 3 < len)
+                        buf[at + 3] = '"'; /* a later stop must not matter */
+                    assert_int_equal(json_scan_plain_run(&sc), at - start);
+                    assert_int_equal(sc.pos, start);
+                    buf[at] = keep;
+                    if (at + 3 < len)
+                        buf[at + 3] = plain[((at + 3) * 7 + start) % sizeof plain];
+                }
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_position),
         cmocka_unit_test(test_fail_positions),
         cmocka_unit_test(test_whitespace),
+        cmocka_unit_test(test_plain_run_stops_at_first_stop_byte),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "sensor.h"
 #include "sensor_session.h"
 
 #define SEED_JSON                                                                                  \
@@ -341,6 +342,68 @@ static void test_lossy_device_id_is_accepted(void **state)
     sensor_session_cleanup(&s);
 }
 
+/*
+ * The session keeps its buffers from line to line: device_ids that grow and shrink, lossy
+ * lines between well-formed ones, errors between ACKs. Every event must still be what
+ * sensor_decode and sensor_ack say about that line on its own, with the trimmed text.
+ */
+static void test_buffers_reused_across_lines(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = {1, 300, 5, 2000, 0, 40, 1999, 3};
+    struct sensor_session s;
+    assert_int_equal(sensor_session_init(&s, 0), WC_OK);
+    for (size_t round = 0; round < 3 * (sizeof sizes / sizeof sizes[0]); round++) {
+        size_t idn = sizes[round % (sizeof sizes / sizeof sizes[0])];
+        char line[2200];
+        int n = snprintf(line, sizeof line, "  {\"device_id\":\"%.*s\",\"temperature_c\":%zu.5,"
+                         "\"humidity_percent\":1,\"timestamp\":%zu}\t\n", (int)idn,
+                         "", round, round);
+        assert_true(n > 0 && (size_t)n < sizeof line);
+        /* the id: letters, with an ill-formed byte or an error every few rounds */
+        memmove(line + 16 + idn, line + 16, (size_t)n - 16 + 1);
+        for (size_t i = 0; i < idn; i++)
+            line[16 + i] = (char)('a' + (i + round) % 26);
+        n += (int)idn;
+        if (round % 3 == 1 && idn > 0)
+            line[16] = (char)0xFF;
+        if (round % 4 == 3)
+            line[2] = '[';
+        size_t len = (size_t)n;
+
+        struct sensor_event ev;
+        size_t used = 0;
+        assert_int_equal(sensor_session_feed(&s, line, len, &used, &ev), 1);
+        assert_int_equal(used, len);
+
+        struct sensor_record r;
+        struct sensor_error err;
+        int rc = sensor_decode(line, len - 1, &r, &err);
+        assert_int_equal(ev.line_len, len - 1);
+        assert_int_equal(strlen(ev.text), ev.text_len);
+        assert_int_equal(ev.text[0], line[2] == '[' ? '[' : '{');
+        assert_int_equal(ev.text[ev.text_len - 1], '}');
+        if (rc == WC_OK) {
+            size_t alen = 0;
+            char *ack = sensor_ack(&r, &alen);
+            assert_non_null(ack);
+            assert_int_equal(ev.kind, SENSOR_EVENT_ACK);
+            assert_int_equal(ev.reply_len, alen);
+            assert_memory_equal(ev.reply, ack, alen);
+            assert_int_equal(ev.record->device_id_len, r.device_id_len);
+            assert_memory_equal(ev.record->device_id, r.device_id, r.device_id_len);
+            assert_int_equal(ev.record->device_id[r.device_id_len], '\0');
+            free(ack);
+            sensor_record_cleanup(&r);
+        } else {
+            assert_int_equal(rc, WC_ERR_INVALID);
+            assert_int_equal(ev.kind, SENSOR_EVENT_ERROR);
+            assert_string_equal(ev.error->msg, err.msg);
+        }
+    }
+    sensor_session_cleanup(&s);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -377,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_last_line_answered_only_at_finish),
         cmocka_unit_test(test_overlong_line_errors_then_next_line_works),
         cmocka_unit_test(test_lossy_device_id_is_accepted),
+        cmocka_unit_test(test_buffers_reused_across_lines),
         cmocka_unit_test(test_bad_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -647,6 +647,48 @@ static void test_trim_stops_at_ill_formed_bytes(void **state)
     assert_int_equal(end, 3);
 }
 
+/* utf8_valid_prefix against a byte-at-a-time walk with utf8_decode1: an ill-formed sequence
+ * (lone continuation, truncated lead, surrogate, overlong) at every offset of ASCII text, and
+ * multi-byte characters straddling the eight- and sixteen-byte steps. */
+static size_t prefix_by_decode1(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode1(s + i, len - i, &cp);
+        if (cp == UTF8_INVALID)
+            return i;
+        i += n;
+    }
+    return len;
+}
+
+static void test_valid_prefix_matches_decode1_walk(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"\x80", "\xC3", "\xED\xA0\x80", "\xC0\xAF", "\xF4\x90",
+                                      "\xFF"};
+    static const char *const good[] = {"\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", "~"};
+    unsigned char buf[80];
+    for (size_t len = 0; len <= 48; len++) {
+        for (size_t at = 0; at <= len; at++) {
+            for (size_t k = 0; k < sizeof bad / sizeof bad[0] + sizeof good / sizeof good[0]; k++) {
+                const char *ins = k < 6 ? bad[k] : good[k - 6];
+                size_t n = strlen(ins);
+                memset(buf, 'a', sizeof buf);
+                if (at + n > len)
+                    continue;
+                memcpy(buf + at, ins, n);
+                size_t want = prefix_by_decode1(buf, len);
+                assert_int_equal(utf8_valid_prefix(buf, len), want);
+                assert_int_equal(utf8_valid(buf, len), want == len);
+                assert_int_equal(want == len, k >= 6);
+            }
+        }
+    }
+    assert_int_equal(utf8_valid_prefix(NULL, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -664,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_white_space_lookalikes_are_not_space),
         cmocka_unit_test(test_trim_table),
         cmocka_unit_test(test_trim_stops_at_ill_formed_bytes),
+        cmocka_unit_test(test_valid_prefix_matches_decode1_walk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
