@@ -226,6 +226,45 @@ static void record_finding(const struct nf_config *cfg, struct nf_report *rep,
     nf_exchange_free(&small);
 }
 
+/*
+ * The liveness probe after exchange |x|: a target that no longer answers it where the
+ * reference does is a finding, its case file |x| then the probe, when that replays on fresh
+ * instances (else an earlier input did it: counted apart). Either way the target restarts.
+ */
+static void check_liveness(const struct nf_config *cfg, struct nf_report *rep,
+                           const struct nf_exchange *x, const struct nf_outcome *ro, double at_s)
+{
+    const struct nf_pair *p = &cfg->pair;
+    if (nf_probe(p->t, p->s, p->scale) != 0 || nf_probe(p->ref, p->s, p->scale) != 1)
+        return;
+    struct bytes text;
+    char id[80];
+    snprintf(id, sizeof id, "%s.%03zu", cfg->suite_name, 900 + rep->n_found);
+    bytes_init(&text, 0);
+    int ok = nf_case_text(x, ro, id, "After a fuzzed exchange the server still answers",
+                          x->seed ? x->seed->requirement : "X-1", &text) == 0 &&
+             nf_probe_text(p->s, &text) == 0 && confirmed_twice(bytes_str(&text), p);
+    if (ok) {
+        struct nf_finding *f = &rep->found[rep->n_found++];
+        memset(f, 0, sizeof *f);
+        snprintf(f->sig, sizeof f->sig, "liveness");
+        f->at_s = at_s;
+        f->at_exchange = rep->exchanges;
+        f->verified = 1;
+        f->steps0 = f->steps = x->n;
+        f->bytes0 = f->bytes = bytes_sent(x);
+        snprintf(f->file, sizeof f->file, "%s/%03zu-liveness.case", cfg->findings,
+                 900 + rep->n_found - 1);
+        if (write_text(f->file, &text) < 0)
+            f->file[0] = 0;
+    } else {
+        rep->unconfirmed++;
+    }
+    bytes_cleanup(&text);
+    if (p->t->proc)
+        target_stop(p->t);
+}
+
 /* Resource growth of the target over its first sample: a signature, or 0. */
 static const char *growth(const struct target *t, struct usage *base, int *have_base)
 {
@@ -402,6 +441,12 @@ int nf_campaign(const struct nf_config *cfg, struct nf_report *rep)
         }
         const char *g =
             rep->exchanges % NF_USAGE_EVERY == 0 ? growth(p->t, &base, &have_base) : NULL;
+        if (rep->exchanges % NF_USAGE_EVERY == 0 && !p->s->client_role &&
+            rep->n_found < NF_MAX_FINDINGS && !seen(rep, "liveness")) {
+            nf_kept_close(&keep_ref);
+            nf_kept_close(&keep_t);
+            check_liveness(cfg, rep, &x, &ro, at);
+        }
         if (g && !seen(rep, g) && rep->n_found < NF_MAX_FINDINGS) {
             struct nf_finding *f = &rep->found[rep->n_found++];
             memset(f, 0, sizeof *f);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "status.h"
+
 /* Appends |p|[0..n) as a case-file string literal. */
 int nf_literal(struct bytes *out, const unsigned char *p, size_t n)
 {
@@ -155,5 +157,36 @@ int nf_outcome_text(const struct nf_outcome *o, struct bytes *out)
     }
     if (rc == 0 && o->died)
         rc = bytes_printf(out, "the server %s\n", o->how);
+    return rc;
+}
+
+int nf_probe_text(const struct suite *s, struct bytes *out)
+{
+    int rc = bytes_puts(out, "# then the suite's liveness probe: a known-good exchange\n");
+    for (size_t i = 0; rc == 0 && i < s->def->n_steps; i++) {
+        const struct cf_step *st = &s->def->steps[i];
+        switch (st->op) {
+        case CF_CONNECT:
+        case CF_UDP:
+        case CF_CLOSE:
+        case CF_SHUTDOWN:
+            rc = bytes_printf(out, "%s %s\n", cf_op_name(st->op), st->name);
+            break;
+        case CF_SEND:
+        case CF_EXPECT:
+        case CF_EXPECT_DATAGRAM:
+        case CF_EXPECT_LINE:
+            if (st->regex)
+                return WC_ERR_INVALID; /* a pattern has no literal form to write back */
+            rc = bytes_printf(out, "%s %s ", cf_op_name(st->op), st->name);
+            if (rc == 0)
+                rc = nf_literal(out, st->data.bytes, st->data.len);
+            if (rc == 0)
+                rc = bytes_puts(out, "\n");
+            break;
+        default:
+            return WC_ERR_INVALID;
+        }
+    }
     return rc;
 }

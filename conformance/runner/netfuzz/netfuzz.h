@@ -170,6 +170,15 @@ int nf_case_text(const struct nf_exchange *x, const struct nf_outcome *ref, cons
  * per connection ("a: received \"ACK...\\n\", then fin"), appended to |out|. */
 int nf_outcome_text(const struct nf_outcome *o, struct bytes *out);
 
+/* Plays the suite's liveness probe against |t|: 1 it answers as it should, 0 it does not, -1
+ * it cannot be started. */
+int nf_probe(struct target *t, const struct suite *s, double scale);
+
+/* The suite's liveness probe as case-file steps, appended to |out| (after an exchange's case
+ * text: "this exchange, then a known-good one"). Returns 0, a bytes_* error, or WC_ERR_INVALID
+ * for a probe with a step it cannot write. */
+int nf_probe_text(const struct suite *s, struct bytes *out);
+
 /* One fuzzing campaign: what to fuzz, for how long, and where findings and corpus go. */
 struct nf_config {
     const char *suite_name;
@@ -191,7 +200,9 @@ struct nf_config {
 #define NF_MAX_TRIES 3
 /* The most a finding's shrinking takes, before --timeout-scale. */
 #define NF_SHRINK_MS 30000
-/* Resource growth found when the target's descriptors grow by this many, or its memory by
+/* Every NF_USAGE_EVERY exchanges the target's resources are sampled and the suite's liveness
+ * probe played (a server that a past input left unable to serve is a finding). Resource growth
+ * found when the target's descriptors grow by this many, or its memory by
  * this many KiB, over its first sample (taken after NF_USAGE_EVERY exchanges). */
 #define NF_USAGE_EVERY 25
 #define NF_GROWTH_FDS 64

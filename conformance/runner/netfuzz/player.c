@@ -288,3 +288,20 @@ uint64_t nf_shape(const struct nf_outcome *ref, int sensor)
     }
     return h;
 }
+
+int nf_probe(struct target *t, const struct suite *s, double scale)
+{
+    char err[256];
+    if (!s->def->n_steps)
+        return 1;
+    if (target_ensure(t, err, sizeof err) < 0)
+        return -1;
+    struct engine_env env;
+    nf_env_for(t, s, scale, &env);
+    struct engine_result r;
+    engine_result_init(&r, 0);
+    engine_play(&env, s->def->steps, s->def->n_steps, (unsigned)(3000 * scale), &r);
+    int ok = !outcome_is_failure(r.v.outcome) && (!t->proc || proc_running(t->proc));
+    engine_result_cleanup(&r);
+    return ok;
+}
