@@ -22,13 +22,13 @@ import tempfile
 
 FAILURES = []
 
-# suite, faulty program, runs (short form). What one exchange of at most 2048 bytes and eight
-# connections cannot show is not here: echo-cap-4mib (gives up on 4 MiB messages), echo-pool-4
-# (serves 4 clients at once, a case needs 5 busy ones) and echo-crash-after (crashes after many
-# connections: no single case replays it) and echo-client-refused-0 (exits 0 when nothing
-# listens: the fuzzer always listens); their own faulty.* tests cover them. echo-quit is in the
-# long form only: it hangs up on a "quit" line only when that line comes in a read() of its own,
-# which is up to the kernel, so whether a given exchange shows it is chance.
+# suite, faulty program, runs (short form). Not here, and why: echo-cap-4mib gives up on 4 MiB
+# messages (an exchange holds at most 2048 bytes); echo-pool-4 serves 4 clients at once, which
+# shows only while five are held open and the fifth is checked (cloned connections make such
+# exchanges, but whether the difference replays is up to timing); echo-client-refused-0 exits 0
+# when nothing listens (the fuzzer always listens). Their own faulty.* tests cover them.
+# echo-quit is in the long form only: it hangs up on a "quit" line only when that line comes in
+# a read() of its own, which is up to the kernel, so whether an exchange shows it is chance.
 LONG_ONLY = [("tcp-echo", "echo-quit", 0)]
 FAULTY = [
     ("tcp-echo-threaded", "echo-serial", 300),
@@ -38,6 +38,7 @@ FAULTY = [
     ("tcp-echo", "echo-no-close", 30),
     ("tcp-echo", "echo-leak-fd", 150),
     ("tcp-echo", "echo-crash-on-reset", 300),
+    ("tcp-echo", "echo-crash-after", 100),
     ("tcp-echo", "echo-double", 300),
     ("tcp-echo", "echo-upper", 300),
     ("tcp-echo", "echo-wait-eof", 300),

@@ -155,6 +155,22 @@ static void file_safe(const char *sig, char *out, size_t len)
             *c = '-';
 }
 
+/* A finding's case file: the exchange with the reference's answers; after a crash, a pause
+ * and the suite's liveness probe too (a server that dies a moment after a client leaves has
+ * answered everything: only the probe shows it is gone). */
+static int finding_text(const char *sig, const struct nf_exchange *x, const struct nf_outcome *ro,
+                        const char *id, const char *title, const char *req, const struct nf_pair *p,
+                        struct bytes *out)
+{
+    int rc = nf_case_text(x, ro, id, title, req, out);
+    if (rc == 0 && strcmp(sig, "crash") == 0 && !p->s->client_role && p->s->def->n_steps) {
+        rc = bytes_puts(out, "sleep 100\n");
+        if (rc == 0)
+            rc = nf_probe_text(p->s, out);
+    }
+    return rc;
+}
+
 /* The case file fails the target and passes the reference on two replays in a row, each
  * against fresh instances: a finding whose case file would fail by chance is not verified. */
 static int confirmed_twice(const char *text, const struct nf_pair *p)
@@ -198,12 +214,12 @@ static void record_finding(const struct nf_config *cfg, struct nf_report *rep,
     bytes_init(&text, 0);
     bytes_init(&tr, 0);
     const char *req = x->seed ? x->seed->requirement : "?";
-    if (nf_case_text(&small, &sro, id, title, req, &text) == 0) {
+    if (finding_text(sig, &small, &sro, id, title, req, p, &text) == 0) {
         f->verified = confirmed_twice(bytes_str(&text), p);
         if (!f->verified) {
             /* The small one lost it (timing): the first exchange, which replayed, instead. */
             bytes_consume(&text, text.len);
-            if (nf_case_text(x, ro, id, title, req, &text) == 0)
+            if (finding_text(sig, x, ro, id, title, req, p, &text) == 0)
                 f->verified = confirmed_twice(bytes_str(&text), p);
             f->steps = x->n;
             f->bytes = f->bytes0;

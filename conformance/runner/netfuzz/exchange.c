@@ -404,6 +404,45 @@ static void splice(struct cf_step *st, size_t at, size_t del, const void *ins, s
     d->len = len;
 }
 
+/* Copies every step of one connection under a new name, each copy right after its original:
+ * a second client that opens, sends and closes when the first does. */
+static void clone_connection(struct nf_exchange *x, struct nf_rng *r)
+{
+    size_t conns[NF_MAX_STEPS], nc = 0;
+    for (size_t i = 0; i < x->n; i++)
+        if (x->steps[i].op == CF_CONNECT || x->steps[i].op == CF_UDP)
+            conns[nc++] = i;
+    if (!nc || nc >= 8)
+        return;
+    char from[CF_NAME_MAX], to[CF_NAME_MAX];
+    snprintf(from, sizeof from, "%s", x->steps[conns[nf_rng_below(r, nc)]].name);
+    size_t extra = 0;
+    for (size_t i = 0; i < x->n; i++)
+        extra += strcmp(x->steps[i].name, from) == 0 ? x->steps[i].data.len : 0;
+    if (total_bytes(x) + extra > NF_MAX_BYTES)
+        return;
+    for (unsigned k = 2;; k++) { /* a name no step uses */
+        snprintf(to, sizeof to, "%.16s%u", from, k);
+        int used = 0;
+        for (size_t i = 0; i < x->n; i++)
+            used |= strcmp(x->steps[i].name, to) == 0;
+        if (!used)
+            break;
+    }
+    for (size_t i = 0; i < x->n && x->n + 1 < NF_MAX_STEPS; i++) {
+        if (x->steps[i].op == CF_DRAIN || strcmp(x->steps[i].name, from) != 0)
+            continue;
+        struct cf_step copy;
+        if (step_copy(&x->steps[i], &copy) < 0)
+            return;
+        snprintf(copy.name, sizeof copy.name, "%s", to);
+        memmove(&x->steps[i + 2], &x->steps[i + 1], (x->n - i - 1) * sizeof *x->steps);
+        x->steps[i + 1] = copy;
+        x->n++;
+        i++;
+    }
+}
+
 static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, size_t n_pool,
                         int sensor, struct nf_rng *r)
 {
@@ -413,7 +452,7 @@ static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, s
     struct cf_step *st = ns ? &x->steps[idx[nf_rng_below(r, ns)]] : NULL;
     size_t len = st ? st->data.len : 0;
     size_t at = len ? nf_rng_below(r, len + 1) : 0;
-    switch (nf_rng_below(r, 14)) {
+    switch (nf_rng_below(r, 15)) {
     case 0: /* flip a bit */
         if (len)
             st->data.bytes[nf_rng_below(r, len)] ^= (unsigned char)(1u << nf_rng_below(r, 8));
@@ -533,6 +572,11 @@ static void mutate_once(struct nf_exchange *x, const struct nf_exchange *pool, s
             snprintf(copy.name, sizeof copy.name, "stranger");
             x->steps[i + 1] = copy;
         }
+        break;
+    case 13: /* one more client doing the same as another, beside it (a fixed pool, a serial
+              * server, shared state between connections) */
+        if (!x->client)
+            clone_connection(x, r);
         break;
     default: /* drop a step that is not the connection's opening */
         if (x->n > 2) {
