@@ -336,6 +336,34 @@ static void test_netfuzz_kept_connections(void **state)
     cf_free(c);
 }
 
+static void test_netfuzz_probe_text(void **state)
+{
+    (void)state;
+    static const char def[] = "suite: tcp-echo\ntitle: t\nrole: server\ntransport: tcp\n"
+                              "port: 7878\n\nconnect probe\nsend probe \"p\\n\"\n"
+                              "expect probe \"p\\n\"\n";
+    struct suite s;
+    memset(&s, 0, sizeof s);
+    char err[256] = "";
+    if (cf_parse("SUITE", def, strlen(def), CF_KIND_SUITE, NULL, &s.def, err, sizeof err) < 0)
+        fail_msg("%s", err);
+    struct bytes out;
+    bytes_init(&out, 0);
+    bytes_puts(&out, "id: tcp-echo.900\ntitle: t\nrequirement: ECHO-1\nlevel: core\n\n");
+    assert_int_equal(nf_probe_text(&s, &out), 0);
+    /* The probe written back is the probe: the same steps, the same bytes. */
+    struct cf_case *c = parse(bytes_str(&out));
+    assert_int_equal(c->n_steps, s.def->n_steps);
+    for (size_t i = 0; i < c->n_steps; i++) {
+        assert_int_equal(c->steps[i].op, s.def->steps[i].op);
+        assert_string_equal(c->steps[i].name, s.def->steps[i].name);
+        assert_int_equal(c->steps[i].data.len, s.def->steps[i].data.len);
+    }
+    cf_free(c);
+    bytes_cleanup(&out);
+    cf_free(s.def);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_netfuzz_udp_case_text),
         cmocka_unit_test(test_netfuzz_client_exchanges),
         cmocka_unit_test(test_netfuzz_kept_connections),
+        cmocka_unit_test(test_netfuzz_probe_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
