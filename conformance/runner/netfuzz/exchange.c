@@ -90,6 +90,15 @@ static int ends_conn(enum cf_op op)
  * is done on it; nothing follows its close or reset; and it is drained exactly once, just
  * before that close or reset, or at the end. Steps that break it are dropped.
  */
+/* Is |name| among |list|[0..n)? */
+static int listed(char (*list)[CF_NAME_MAX], size_t n, const char *name)
+{
+    for (size_t j = 0; j < n; j++)
+        if (strcmp(list[j], name) == 0)
+            return 1;
+    return 0;
+}
+
 static void drain_step(struct cf_step *d, const char *name)
 {
     memset(d, 0, sizeof *d);
@@ -135,11 +144,7 @@ static void normalize_client(struct nf_exchange *x)
     size_t n_open = 0, n_done = 0;
     for (size_t i = 0; i < x->n; i++) {
         struct cf_step *st = &x->steps[i];
-        int is_open = 0, is_done = 0;
-        for (size_t j = 0; j < n_open; j++)
-            is_open |= strcmp(open[j], st->name) == 0;
-        for (size_t j = 0; j < n_done; j++)
-            is_done |= strcmp(done[j], st->name) == 0;
+        int is_open = listed(open, n_open, st->name), is_done = listed(done, n_done, st->name);
         int server = strcmp(st->name, "server") == 0;
         int ok;
         if (st->op == CF_DRAIN || st->op == CF_CONNECT || (st->op == CF_UDP && server))
@@ -208,11 +213,7 @@ static void normalize(struct nf_exchange *x)
     size_t n_open = 0, n_done = 0;
     for (size_t i = 0; i < x->n; i++) {
         struct cf_step *st = &x->steps[i];
-        int is_open = 0, is_done = 0;
-        for (size_t j = 0; j < n_open; j++)
-            is_open |= strcmp(open[j], st->name) == 0;
-        for (size_t j = 0; j < n_done; j++)
-            is_done |= strcmp(done[j], st->name) == 0;
+        int is_open = listed(open, n_open, st->name), is_done = listed(done, n_done, st->name);
         int ok;
         if (st->op == CF_DRAIN)
             ok = 0; /* put back below */

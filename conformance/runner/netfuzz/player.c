@@ -52,6 +52,24 @@ int nf_confirms(const char *text, const struct suite *s, struct target *t, struc
     return ok;
 }
 
+/* Did the server die during the play? Noted in |o| (the next play starts a fresh one). A
+ * program that misbehaved may be dying of it: it gets a moment to show. Returns 1 if so. */
+static int note_death(struct target *t, const struct nf_outcome *ref, int sensor,
+                      struct nf_outcome *o)
+{
+    if (!t->proc)
+        return 0;
+    char sig[64];
+    int odd = ref && nf_compare(o, ref, sensor, sig, sizeof sig);
+    proc_wait(t->proc, odd ? 20 : 0);
+    if (proc_running(t->proc))
+        return 0;
+    o->died = 1;
+    proc_describe_end(t->proc, o->how, sizeof o->how);
+    target_stop(t);
+    return 1;
+}
+
 int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x,
             const struct nf_outcome *ref, int sensor, double scale, struct nf_outcome *o, char *err,
             size_t errlen)
@@ -73,17 +91,7 @@ int nf_play(struct target *t, const struct suite *s, const struct nf_exchange *x
     engine_play(&env, steps, x->n, (unsigned)(5000 * scale), &res);
     nf_outcome_collect(&res, s, t->addr_text, o);
     engine_result_cleanup(&res);
-    if (t->proc) {
-        /* A program that misbehaved may be dying of it: give it a moment to show. */
-        char sig[64];
-        int odd = ref && nf_compare(o, ref, sensor, sig, sizeof sig);
-        proc_wait(t->proc, odd ? 20 : 0);
-        if (!proc_running(t->proc)) {
-            o->died = 1;
-            proc_describe_end(t->proc, o->how, sizeof o->how);
-            target_stop(t); /* the next play starts a fresh one */
-        }
-    }
+    note_death(t, ref, sensor, o);
     return 0;
 }
 
@@ -189,17 +197,8 @@ int nf_play_kept(struct nf_kept *k, struct target *t, const struct nf_exchange *
             kept_read(k, c, st, scale);
         }
     }
-    if (t->proc) {
-        char sig[64];
-        int odd = ref && nf_compare(o, ref, sensor, sig, sizeof sig);
-        proc_wait(t->proc, odd ? 20 : 0);
-        if (!proc_running(t->proc)) {
-            o->died = 1;
-            proc_describe_end(t->proc, o->how, sizeof o->how);
-            target_stop(t);
-            nf_kept_close(k);
-        }
-    }
+    if (note_death(t, ref, sensor, o))
+        nf_kept_close(k);
     return 0;
 }
 
