@@ -317,12 +317,14 @@ int cli_cmd_fuzz(const struct cli *cli, int argc, char **argv)
         return usage_error("%s", err);
     }
     if (mkdir(findings, 0755) < 0 && errno != EEXIST) {
+        fprintf(stderr, "wirecheck fuzz: cannot make %s: %s\n", findings, strerror(errno));
         suite_free(s);
-        return usage_error("cannot make %s: %s", findings, strerror(errno));
+        return 2;
     }
     if (corpus && mkdir(corpus, 0755) < 0 && errno != EEXIST) {
+        fprintf(stderr, "wirecheck fuzz: cannot make %s: %s\n", corpus, strerror(errno));
         suite_free(s);
-        return usage_error("cannot make %s: %s", corpus, strerror(errno));
+        return 2;
     }
     struct nf_config cfg = {
         .suite_name = suite_name,
