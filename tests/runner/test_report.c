@@ -479,8 +479,19 @@ static void test_report_text_case_lines(void **state)
         assert_int_equal(strstr(out, "transcript (> sent") != NULL, transcript);
         free(out);
     }
-    /* The failure's details: detail lines indented, program output sanitized. */
+    /* A case file of the user's (run --case-file) is rerun from that file, quoted. */
     text_case_index = 1;
+    char *saved = fx->cases[1]->file;
+    char own[] = "my finding.case";
+    fx->cases[1]->file = own;
+    fx->cases[1]->own_file = 1;
+    char *own_out = written(text_case, fx, &opts_fail);
+    assert_non_null(strstr(own_out, "\n          rerun: wirecheck run r --case-file 'my finding.case'"
+                                    " --exec "));
+    free(own_out);
+    fx->cases[1]->file = saved;
+    fx->cases[1]->own_file = 0;
+    /* The failure's details: detail lines indented, program output sanitized. */
     char *out = written(text_case, fx, &opts_fail);
     assert_non_null(strstr(out, "\n          expected: 68 69\n            actual: 68 00\n"));
     assert_non_null(strstr(out, "> 6 bytes @0  \"Hello\\n\""));

@@ -135,6 +135,7 @@ struct cf_case {
     unsigned timeout_ms; /* timeout: whole-case budget, 0 = default */
     int requires_exec;  /* the case reads the target's output (expect-stdout/-stderr) */
     int listen;         /* client suites: the runner listens (default 1; "listen: no") */
+    int own_file;       /* set by suite_add_file: a case file of the user's (--case-file) */
     /* suite headers */
     char *suite;
     char *role;         /* "server" or "client" */

@@ -175,6 +175,7 @@ int suite_add_file(struct suite *s, const char *path, const struct cf_case **add
     if (rc < 0)
         return rc;
     struct cf_case *c = s->cases[s->n_cases - 1];
+    c->own_file = 1;
     for (size_t i = 0; i + 1 < s->n_cases; i++) {
         if (strcmp(s->cases[i]->id, c->id) == 0) {
             snprintf(err, errlen, "%s:1: id %s is already the suite's case %s (give it another "

@@ -58,7 +58,14 @@ static int shell_word(struct bytes *out, const char *s)
 int report_rerun(const struct run *run, const struct case_result *r, struct bytes *out)
 {
     const struct run_opts *o = run->o;
-    int rc = bytes_printf(out, "wirecheck run %s --case %s", run->s->name, r->c->id);
+    int rc = bytes_printf(out, "wirecheck run %s ", run->s->name);
+    if (rc == 0 && r->c->own_file) { /* a case file of the user's: that file again */
+        rc = bytes_puts(out, "--case-file ");
+        if (rc == 0)
+            rc = shell_word(out, r->c->file);
+    } else if (rc == 0) {
+        rc = bytes_printf(out, "--case %s", r->c->id);
+    }
     if (rc == 0 && o->exec) {
         rc = bytes_puts(out, " --exec ");
         if (rc == 0)
