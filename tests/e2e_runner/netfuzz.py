@@ -55,7 +55,7 @@ FAULTY = [
     ("udp-echo", "udp-skip-empty", 600),
     ("tcp-echo-client", "echo-client-one-read", 20),
     ("sensor-client", "sensor-client-no-nl", 20),
-    ("sensor-client", "sensor-client-hangs", 10),
+    ("sensor-client", "sensor-client-hangs", 30),
     ("sensor-client", "sensor-client-string", 20),
     ("udp-echo-client", "udp-client-any-sender", 20),
 ]
@@ -156,7 +156,9 @@ def main():
             first = good[0]["first_seen_exchange"] if good else None
             check(f"{prog} ({suite}): exit 1 with a finding confirmed by a replay "
                   f"(after {first} of at most {runs} exchanges)",
-                  rc == 1 and good, f"exit {rc}: {found} {err[-400:]}")
+                  rc == 1 and good,
+                  f"exit {rc}: {(out or {}).get('exchanges')} exchanges, "
+                  f"{(out or {}).get('unconfirmed')} did not replay: {found} {err[-400:]}")
             if good:
                 check_finding(args, suite, prog, good[0])
             if prog in GROWS:

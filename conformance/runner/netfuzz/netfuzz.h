@@ -197,7 +197,7 @@ struct nf_config {
 
 #define NF_MAX_FINDINGS 64
 /* A signature whose differences did not replay this many times is left alone. */
-#define NF_MAX_TRIES 3
+#define NF_MAX_TRIES 5
 /* The most a finding's shrinking takes, before --timeout-scale. */
 #define NF_SHRINK_MS 30000
 /* Every NF_USAGE_EVERY exchanges the target's resources are sampled and the suite's liveness
