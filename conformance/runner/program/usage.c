@@ -64,17 +64,17 @@ static size_t children_of(pid_t pid, pid_t *out, size_t cap)
 int usage_of_tree(pid_t pid, struct usage *u)
 {
     memset(u, 0, sizeof *u);
-    pid_t todo[USAGE_MAX_PROCS];
+    pid_t queue[USAGE_MAX_PROCS];
     size_t n = 0, next = 0;
     int rc = add_one(pid, u);
     if (rc < 0)
         return rc;
-    n = children_of(pid, todo, USAGE_MAX_PROCS);
+    n = children_of(pid, queue, USAGE_MAX_PROCS);
     /* Breadth first, bounded: a fork bomb is counted up to the bound, not walked forever. */
     while (next < n && u->procs < USAGE_MAX_PROCS) {
-        pid_t p = todo[next++];
+        pid_t p = queue[next++];
         if (add_one(p, u) == 0 && n < USAGE_MAX_PROCS)
-            n += children_of(p, todo + n, USAGE_MAX_PROCS - n);
+            n += children_of(p, queue + n, USAGE_MAX_PROCS - n);
     }
     return 0;
 }
