@@ -26,7 +26,8 @@ wc_check_target() {
 wc_libfuzzer_flags() {
   local opts=$WC_FUZZ/options/$1.options dict=$WC_FUZZ/dicts/$1.dict
   if [ -f "$opts" ]; then
-    awk '/^\[/ { sec = $0; next }
+    awk '/^[ \t]*[#;]/ { next }
+         /^\[/ { sec = $0; next }
          sec == "[libfuzzer]" && /=/ { k = $0; sub(/[ \t]*=.*/, "", k); v = $0; sub(/^[^=]*=[ \t]*/, "", v)
                                        print "-" k "=" v }' "$opts"
   fi

@@ -23,6 +23,7 @@ static int report(struct sensor_decoder *d, struct textbuf *b, size_t index)
     size_t line;
     size_t column;
     char pos[64];
+    d->err_at = index;
     if (d->err == NULL) {
         return WC_ERR_INVALID;
     }

@@ -19,6 +19,7 @@ struct sensor_decoder {
     struct sensor_record rec; /* the fields decoded so far */
     bool have[4];             /* which known fields were seen, in FIELD_NAMES order */
     char **id_buf;            /* where device_id goes: the caller's buffer, grown as needed */
+    size_t err_at;            /* the text index a rejection was reported at */
     size_t *id_cap;
 };
 
@@ -31,6 +32,15 @@ struct sensor_decoder {
  */
 int sensor_decode_text(const char *text, size_t len, struct sensor_record *out,
                        struct sensor_error *err, char **id_buf, size_t *id_cap);
+
+/* sensor_decode_text that also stores in *err_at, on WC_ERR_INVALID, the index of the text
+ * the rejection was reported at. The decoder reports every rejection at or after the last
+ * byte it examined (a byte peeked at reports one past it), and reaching the end of the text
+ * reports at its length. So a rejection reported before index i of a text is the verdict,
+ * word for word, for every text that begins with the same i bytes. */
+int sensor_decode_text_at(const char *text, size_t len, struct sensor_record *out,
+                          struct sensor_error *err, char **id_buf, size_t *id_cap,
+                          size_t *err_at);
 
 /*
  * Each of these fills d->err (when not NULL) with the message and serde's " at line L column

@@ -12,60 +12,85 @@ static bool is_cont(unsigned char b)
     return (b & 0xC0u) == 0x80u;
 }
 
+/*
+ * What a lead byte allows (Unicode Table 3-7): the sequence length, the range of the second
+ * byte, and the lead's payload bits. Narrowing the second byte's range per lead is what
+ * rejects overlongs (E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and code points above
+ * U+10FFFF (F4 90..BF) at the first byte that makes the sequence impossible, so the maximal
+ * subpart ends exactly there. C0, C1 and F5..FF can never start anything (need 0).
+ * A table rather than a chain of range tests: under fuzzing instrumentation every comparison
+ * is a call into the engine, and the decoder runs on every byte of every fuzzed line.
+ */
+struct utf8_lead {
+    unsigned char need; /* 0: cannot start a sequence; 1: ASCII */
+    unsigned char lo;   /* second byte's range: lo .. lo + span */
+    unsigned char span;
+    unsigned char payload_mask;
+};
+
+static const struct utf8_lead LEAD_KINDS[] = {
+    {0, 0, 0, 0},             /* 80..C1, F5..FF */
+    {1, 0, 0, 0x7Fu},         /* ASCII */
+    {2, 0x80u, 0x3Fu, 0x1Fu}, /* C2..DF */
+    {3, 0xA0u, 0x1Fu, 0x0Fu}, /* E0: A0..BF */
+    {3, 0x80u, 0x3Fu, 0x0Fu}, /* E1..EC, EE..EF */
+    {3, 0x80u, 0x1Fu, 0x0Fu}, /* ED: 80..9F */
+    {4, 0x90u, 0x2Fu, 0x07u}, /* F0: 90..BF */
+    {4, 0x80u, 0x3Fu, 0x07u}, /* F1..F3 */
+    {4, 0x80u, 0x0Fu, 0x07u}, /* F4: 80..8F */
+};
+
+static const unsigned char LEAD_KIND[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 00..0F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 10..1F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 20..2F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 30..3F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 40..4F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 50..5F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 60..6F */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 70..7F */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 80..8F */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 90..9F */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* A0..AF */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* B0..BF */
+    0, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* C0..CF */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* D0..DF */
+    3, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 5, 4, 4, /* E0..EF */
+    6, 7, 7, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* F0..FF */
+};
+
 size_t utf8_decode1(const unsigned char *s, size_t len, uint32_t *cp)
 {
     *cp = UTF8_INVALID;
     if (len == 0)
         return 0;
-
-    unsigned char b0 = s[0];
-    if (b0 < 0x80u) {
-        *cp = b0;
+    const struct utf8_lead *lead = &LEAD_KINDS[LEAD_KIND[s[0]]];
+    if (lead->need < 2) {
+        if (lead->need == 1)
+            *cp = s[0];
         return 1;
     }
-
-    /*
-     * The second byte's range depends on the lead byte (Unicode Table 3-7): narrowing it here
-     * is what rejects overlongs (E0 80..9F, F0 80..8F), surrogates (ED A0..BF) and code points
-     * above U+10FFFF (F4 90..BF) at the first byte that makes the sequence impossible, so the
-     * maximal subpart ends exactly there. C0, C1 and F5..FF can never start anything.
-     */
-    size_t need;
-    unsigned char lo = 0x80u;
-    unsigned char hi = 0xBFu;
-    uint32_t acc;
-    if (b0 >= 0xC2u && b0 <= 0xDFu) {
-        need = 2;
-        acc = b0 & 0x1Fu;
-    } else if (b0 >= 0xE0u && b0 <= 0xEFu) {
-        need = 3;
-        acc = b0 & 0x0Fu;
-        if (b0 == 0xE0u)
-            lo = 0xA0u;
-        else if (b0 == 0xEDu)
-            hi = 0x9Fu;
-    } else if (b0 >= 0xF0u && b0 <= 0xF4u) {
-        need = 4;
-        acc = b0 & 0x07u;
-        if (b0 == 0xF0u)
-            lo = 0x90u;
-        else if (b0 == 0xF4u)
-            hi = 0x8Fu;
-    } else {
+    /* Four bytes in reach is the usual case: one length test instead of one per byte. A
+     * truncated or broken sequence ends its maximal subpart at the byte that broke it. */
+    bool room = len >= 4;
+    if ((!room && len < 2) || (unsigned char)(s[1] - lead->lo) > lead->span)
         return 1;
+    uint32_t acc = ((uint32_t)(s[0] & lead->payload_mask) << 6) | (s[1] & 0x3Fu);
+    if (lead->need == 2) {
+        *cp = acc;
+        return 2;
     }
-
-    size_t i = 1;
-    for (; i < need; i++) {
-        if (i >= len)
-            return i; /* truncated: everything so far was a valid prefix */
-        unsigned char b = s[i];
-        if (i == 1 ? (b < lo || b > hi) : !is_cont(b))
-            return i;
-        acc = (acc << 6) | (b & 0x3Fu);
+    if ((!room && len < 3) || !is_cont(s[2]))
+        return 2;
+    acc = (acc << 6) | (s[2] & 0x3Fu);
+    if (lead->need == 3) {
+        *cp = acc;
+        return 3;
     }
-    *cp = acc;
-    return need;
+    if (!room || !is_cont(s[3]))
+        return 3;
+    *cp = (acc << 6) | (s[3] & 0x3Fu);
+    return 4;
 }
 
 /* Eight bytes that are all ASCII (no high bit set); memcpy keeps the load free of alignment
@@ -77,28 +102,40 @@ static bool word_is_ascii(const unsigned char *p)
     return (w & UINT64_C(0x8080808080808080)) == 0;
 }
 
-size_t utf8_valid_prefix(const void *s, size_t len)
+/*
+ * The well-formed run at the start of |p|[0..len): returns its length, and in *bad the length
+ * of the ill-formed span that ends it (0 when the run reaches the end). The one walk under
+ * validation and both lossy passes, so an ill-formed span is decoded once, where a walk to it
+ * followed by a decode of it did so twice. ASCII goes eight bytes at a time.
+ */
+static size_t well_formed_run(const unsigned char *p, size_t len, size_t *bad)
 {
-    const unsigned char *p = s;
     size_t i = 0;
+    *bad = 0;
     while (i < len) {
-        while (len - i >= 16 && word_is_ascii(p + i) && word_is_ascii(p + i + 8))
-            i += 16;
-        while (len - i >= 8 && word_is_ascii(p + i))
-            i += 8;
-        if (i == len)
-            break;
         if (p[i] < 0x80u) {
+            /* Words only once inside ASCII: text that mixes scripts tests no word per
+             * character. */
             i++;
+            while (len - i >= 8 && word_is_ascii(p + i))
+                i += 8;
             continue;
         }
         uint32_t cp;
         size_t n = utf8_decode1(p + i, len - i, &cp);
-        if (cp == UTF8_INVALID)
+        if (cp == UTF8_INVALID) {
+            *bad = n;
             return i;
+        }
         i += n;
     }
     return len;
+}
+
+size_t utf8_valid_prefix(const void *s, size_t len)
+{
+    size_t bad;
+    return len == 0 ? 0 : well_formed_run(s, len, &bad);
 }
 
 bool utf8_valid(const void *s, size_t len)
@@ -112,14 +149,14 @@ size_t utf8_lossy_len(const void *s, size_t len)
     size_t i = 0;
     size_t out = 0;
     while (i < len) {
-        size_t run = utf8_valid_prefix(p + i, len - i);
-        uint32_t cp;
+        size_t bad;
+        size_t run = well_formed_run(p + i, len - i, &bad);
         out += run;
         i += run;
-        if (i == len)
+        if (bad == 0)
             break;
         /* Each invalid span is >= 1 byte, so out never exceeds 3 * len. */
-        i += utf8_decode1(p + i, len - i, &cp);
+        i += bad;
         out += sizeof REPLACEMENT;
     }
     return out;
@@ -138,16 +175,16 @@ ptrdiff_t utf8_lossy(const void *s, size_t len, char *out, size_t cap)
     size_t w = 0;
     while (i < len) {
         /* Well-formed runs are copied whole; each ill-formed span becomes one U+FFFD. */
-        size_t run = utf8_valid_prefix(p + i, len - i);
-        uint32_t cp;
+        size_t bad;
+        size_t run = well_formed_run(p + i, len - i, &bad);
         if (cap - w < run)
             return WC_ERR_SPACE;
         memcpy(out + w, p + i, run);
         w += run;
         i += run;
-        if (i == len)
+        if (bad == 0)
             break;
-        i += utf8_decode1(p + i, len - i, &cp);
+        i += bad;
         if (cap - w < sizeof REPLACEMENT)
             return WC_ERR_SPACE;
         memcpy(out + w, REPLACEMENT, sizeof REPLACEMENT);
