@@ -197,18 +197,25 @@ char *utf8_lossy_dup(const void *s, size_t len, size_t *out_len)
 {
     if (s == NULL && len > 0)
         return NULL;
-    size_t n = utf8_lossy_len(s, len);
+    /* The well-formed prefix is walked once and copied as it is; only the rest is measured
+     * and converted, which halves the walks of a line that goes wrong near its end. */
+    const unsigned char *p = s;
+    size_t bad;
+    size_t valid = len == 0 ? 0 : well_formed_run(p, len, &bad);
+    size_t n = valid + utf8_lossy_len(p + valid, len - valid);
     char *buf = malloc(n + 1);
     if (buf == NULL)
         return NULL;
-    ptrdiff_t w = utf8_lossy(s, len, buf, n);
+    if (valid > 0)
+        memcpy(buf, p, valid);
+    ptrdiff_t w = utf8_lossy(p + valid, len - valid, buf + valid, n - valid);
     if (w < 0) { /* cannot happen: n is exactly the size needed */
         free(buf);
         return NULL;
     }
-    buf[w] = '\0';
+    buf[valid + (size_t)w] = '\0';
     if (out_len != NULL)
-        *out_len = (size_t)w;
+        *out_len = valid + (size_t)w;
     return buf;
 }
 
