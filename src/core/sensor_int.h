@@ -34,10 +34,11 @@ int sensor_decode_text(const char *text, size_t len, struct sensor_record *out,
                        struct sensor_error *err, char **id_buf, size_t *id_cap);
 
 /* sensor_decode_text that also stores in *err_at, on WC_ERR_INVALID, the index of the text
- * the rejection was reported at. The decoder reports every rejection at or after the last
- * byte it examined (a byte peeked at reports one past it), and reaching the end of the text
- * reports at its length. So a rejection reported before index i of a text is the verdict,
- * word for word, for every text that begins with the same i bytes. */
+ * the rejection was reported at. The cursor never moves back and never passes the end; every
+ * test that meets the end of the text leaves the cursor there (or, sizing a buffer or
+ * choosing a faster loop, changes no verdict), and every rejection is reported at the cursor
+ * or one past it. So a rejection reported before index i depends only on the text's first i
+ * bytes: it is the verdict, word for word, for every text that begins with them. */
 int sensor_decode_text_at(const char *text, size_t len, struct sensor_record *out,
                           struct sensor_error *err, char **id_buf, size_t *id_cap,
                           size_t *err_at);

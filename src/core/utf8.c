@@ -197,11 +197,20 @@ char *utf8_lossy_dup(const void *s, size_t len, size_t *out_len)
 {
     if (s == NULL && len > 0)
         return NULL;
+    if (len == 0) { /* s may be NULL: no arithmetic on it */
+        char *empty = malloc(1);
+        if (empty != NULL) {
+            empty[0] = '\0';
+            if (out_len != NULL)
+                *out_len = 0;
+        }
+        return empty;
+    }
     /* The well-formed prefix is walked once and copied as it is; only the rest is measured
      * and converted, which halves the walks of a line that goes wrong near its end. */
     const unsigned char *p = s;
     size_t bad;
-    size_t valid = len == 0 ? 0 : well_formed_run(p, len, &bad);
+    size_t valid = well_formed_run(p, len, &bad);
     size_t n = valid + utf8_lossy_len(p + valid, len - valid);
     char *buf = malloc(n + 1);
     if (buf == NULL)
