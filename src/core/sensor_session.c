@@ -95,16 +95,19 @@ static int on_line(struct sensor_session *s, const unsigned char *data, size_t l
 {
     const char *text = (const char *)data;
     size_t text_len = len;
-    if (utf8_valid_prefix(data, len) != len) {
-        size_t need = utf8_lossy_len(data, len);
+    size_t valid = utf8_valid_prefix(data, len);
+    if (valid != len) {
+        /* The well-formed prefix is copied as it is; only the rest is measured and converted. */
+        size_t need = valid + utf8_lossy_len(data + valid, len - valid);
         if (reserve(&s->lossy, &s->lossy_cap, need + 1) != WC_OK)
             return WC_ERR_NOMEM;
-        ptrdiff_t w = utf8_lossy(data, len, s->lossy, need);
+        memcpy(s->lossy, data, valid);
+        ptrdiff_t w = utf8_lossy(data + valid, len - valid, s->lossy + valid, need - valid);
         if (w < 0)
             return WC_ERR_NOMEM; /* cannot happen: need is exactly the size */
-        s->lossy[w] = '\0';
+        text_len = valid + (size_t)w;
+        s->lossy[text_len] = '\0';
         text = s->lossy;
-        text_len = (size_t)w;
     }
     size_t start = 0, end = 0;
     utf8_trim(text, text_len, &start, &end);
